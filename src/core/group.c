@@ -1,0 +1,186 @@
+/* Groups and memberships: names, roles, soft delete, the built-in group, exact counts. */
+#include <string.h>
+
+#include "core/internal.h"
+
+int core_group_create(struct core_ctx *cx, const struct store_team *t, struct slice name,
+                      unsigned roles, struct store_group *out)
+{
+    if (!core_asa_name_valid(name) || (roles & ~(unsigned)ROLE_ALL))
+        return R_EINVAL;
+    int64_t now = core_now_ms();
+    struct store_group g = {
+        .team_id = t->id,
+        .name = arena_strndup(cx->a, name.p, name.n),
+        .roles = roles,
+        .type = GROUP_OKTA,
+        .created = now,
+        .last_updated = now,
+        .last_membership_updated = now,
+    };
+    if (!g.name)
+        return R_ENOMEM;
+    core_uuid(g.uuid);
+    core_okta_id("00g", g.okta_id);
+    int rc = core__begin(cx);
+    if (rc)
+        return rc;
+    struct store_group existing;
+    rc = ST(cx)->group_get_by_name(cx->st, cx->a, t->id, g.name, false, &existing);
+    if (rc == 0)
+        rc = R_EEXIST;
+    else if (rc == R_ENOTFOUND)
+        rc = ST(cx)->group_insert(cx->st, &g);
+    rc = core__end(cx, rc);
+    if (!rc)
+        *out = g;
+    return rc;
+}
+
+int core_group_get(struct core_ctx *cx, const struct store_team *t, const char *name,
+                   struct store_group *out)
+{
+    return ST(cx)->group_get_by_name(cx->st, cx->a, t->id, name, false, out);
+}
+
+int core_group_set_roles(struct core_ctx *cx, const struct store_team *t, const char *name,
+                         unsigned roles)
+{
+    struct store_group g;
+    if (roles & ~(unsigned)ROLE_ALL)
+        return R_EINVAL;
+    int rc = core__begin(cx);
+    if (rc)
+        return rc;
+    rc = ST(cx)->group_get_by_name(cx->st, cx->a, t->id, name, false, &g);
+    if (!rc)
+        rc = ST(cx)->group_update_roles(cx->st, g.id, roles, core_now_ms());
+    return core__end(cx, rc);
+}
+
+int core_group_delete(struct core_ctx *cx, const struct store_team *t, const char *name)
+{
+    struct store_group g;
+    int rc = core__begin(cx);
+    if (rc)
+        return rc;
+    rc = ST(cx)->group_get_by_name(cx->st, cx->a, t->id, name, false, &g);
+    if (!rc && (g.type == GROUP_BUILT_IN || (g.flags & GROUP_FLAG_UNDELETABLE)))
+        rc = R_EFORBIDDEN;
+    if (!rc)
+        rc = ST(cx)->group_delete(cx->st, g.id, core_now_ms());
+    return core__end(cx, rc);
+}
+
+/* Resolves a group cursor (uuid) to its sort key. */
+static int group_cursor(struct core_ctx *cx, const struct store_team *t,
+                        const struct core_page_req *pr, struct store_page *sp)
+{
+    struct store_group cur;
+    if (!pr->cursor) {
+        core__page_setup(pr, NULL, NULL, sp);
+        return 0;
+    }
+    if (!core_uuid_valid(slice_from_cstr(pr->cursor)))
+        return R_EINVAL;
+    int rc = ST(cx)->group_get_by_uuid(cx->st, cx->a, t->id, pr->cursor, &cur);
+    if (rc)
+        return rc == R_ENOTFOUND ? R_EINVAL : rc;
+    core__page_setup(pr, cur.name, arena_strdup(cx->a, cur.uuid), sp);
+    return sp->after_uuid ? 0 : R_ENOMEM;
+}
+
+static int group_page(struct core_ctx *cx, const struct store_team *t,
+                      const struct store_group_filter *f, const struct core_page_req *pr,
+                      struct store_group **rows, size_t *n, struct core_page_info *info)
+{
+    struct store_page sp;
+    int rc = group_cursor(cx, t, pr, &sp);
+    if (rc)
+        return rc;
+    rc = ST(cx)->group_list(cx->st, cx->a, f, &sp, rows, n);
+    if (rc)
+        return rc;
+    size_t k = *n > sp.limit ? sp.limit : *n;
+    core__page_finish(pr, &sp, n, k ? (*rows)[0].uuid : NULL, k ? (*rows)[k - 1].uuid : NULL,
+                      info);
+    return 0;
+}
+
+int core_group_list(struct core_ctx *cx, const struct store_team *t,
+                    const struct core_group_query *q, const struct core_page_req *pr,
+                    struct store_group **rows, size_t *n, struct core_page_info *info)
+{
+    struct store_group_filter f = {
+        .team_id = t->id,
+        .contains = q->contains,
+        .ids = q->ids,
+        .nids = q->nids,
+        .ignore = q->ignore,
+        .nignore = q->nignore,
+        .deleted = q->deleted,
+    };
+    return group_page(cx, t, &f, pr, rows, n, info);
+}
+
+int core_user_groups(struct core_ctx *cx, const struct store_team *t, const char *user_name,
+                     const char *contains, const struct core_page_req *pr,
+                     struct store_group **rows, size_t *n, struct core_page_info *info)
+{
+    struct store_user u;
+    int rc = ST(cx)->user_get_by_name(cx->st, cx->a, t->id, user_name, &u);
+    if (rc)
+        return rc;
+    struct store_group_filter f = {
+        .team_id = t->id,
+        .contains = contains,
+        .member_user_id = u.id,
+        .member_builtin = !u.deleted_at, /* every live user is in the built-in group */
+    };
+    return group_page(cx, t, &f, pr, rows, n, info);
+}
+
+/* Looks up the group and user of a membership change; refuses the built-in group. */
+static int member_target(struct core_ctx *cx, const struct store_team *t, const char *group,
+                         const char *user, struct store_group *g, struct store_user *u)
+{
+    int rc = ST(cx)->group_get_by_name(cx->st, cx->a, t->id, group, false, g);
+    if (rc)
+        return rc;
+    if (g->type == GROUP_BUILT_IN)
+        return R_EFORBIDDEN;
+    rc = ST(cx)->user_get_by_name(cx->st, cx->a, t->id, user, u);
+    if (rc)
+        return rc;
+    return u->deleted_at ? R_ENOTFOUND : 0;
+}
+
+int core_member_add(struct core_ctx *cx, const struct store_team *t, const char *group,
+                    const char *user)
+{
+    struct store_group g;
+    struct store_user u;
+    bool changed;
+    int rc = core__begin(cx);
+    if (rc)
+        return rc;
+    rc = member_target(cx, t, group, user, &g, &u);
+    if (!rc)
+        rc = ST(cx)->member_add(cx->st, &g, &u, core_now_ms(), &changed);
+    return core__end(cx, rc);
+}
+
+int core_member_remove(struct core_ctx *cx, const struct store_team *t, const char *group,
+                       const char *user)
+{
+    struct store_group g;
+    struct store_user u;
+    bool changed;
+    int rc = core__begin(cx);
+    if (rc)
+        return rc;
+    rc = member_target(cx, t, group, user, &g, &u);
+    if (!rc)
+        rc = ST(cx)->member_remove(cx->st, &g, &u, core_now_ms(), &changed);
+    return core__end(cx, rc);
+}

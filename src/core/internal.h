@@ -1,0 +1,41 @@
+/* Helpers shared by the core modules only. */
+#ifndef ROSTER_CORE_INTERNAL_H
+#define ROSTER_CORE_INTERNAL_H
+
+#include "core/core.h"
+#include "util/err.h"
+
+#define ST(cx) ((cx)->st->ops)
+
+/* Starts a write transaction. */
+static inline int core__begin(struct core_ctx *cx)
+{
+    return ST(cx)->begin(cx->st, true);
+}
+
+/* Commits when rc is 0, rolls back otherwise; returns the final result. */
+static inline int core__end(struct core_ctx *cx, int rc)
+{
+    if (rc == 0) {
+        rc = ST(cx)->commit(cx->st);
+        if (rc == 0)
+            return 0;
+    }
+    ST(cx)->rollback(cx->st);
+    return rc;
+}
+
+/* Turns a page request into a store keyset page (cursor resolved to cur_name/cur_uuid). */
+void core__page_setup(const struct core_page_req *pr, const char *cur_name,
+                      const char *cur_uuid, struct store_page *sp);
+/* Trims the fetched rows to the page and fills info. */
+void core__page_finish(const struct core_page_req *pr, const struct store_page *sp, size_t *n,
+                       const char *first_uuid, const char *last_uuid,
+                       struct core_page_info *info);
+
+
+
+/* Creates a user inside an open write transaction (user.c). */
+int core__user_create_tx(struct core_ctx *cx, const struct store_team *t,
+                         const struct core_user_new *nu, struct store_user *out);
+#endif

@@ -1,0 +1,31 @@
+/* Keyset paging: the ASA cursor is the UUID of the last object of the page. */
+#include "core/internal.h"
+
+void core__page_setup(const struct core_page_req *pr, const char *cur_name,
+                      const char *cur_uuid, struct store_page *sp)
+{
+    sp->after_name = cur_name;
+    sp->after_uuid = cur_uuid;
+    sp->backward = pr->prev && cur_name;
+    sp->descending = pr->descending;
+    sp->limit = pr->count ? pr->count : CORE_PAGE_DEFAULT;
+}
+
+void core__page_finish(const struct core_page_req *pr, const struct store_page *sp, size_t *n,
+                       const char *first_uuid, const char *last_uuid,
+                       struct core_page_info *info)
+{
+    (void)pr;
+    bool more = *n > sp->limit;
+    if (more)
+        *n = sp->limit;
+    if (sp->backward) {
+        info->has_prev = more;
+        info->has_next = true; /* the cursor object itself follows this page */
+    } else {
+        info->has_next = more;
+        info->has_prev = sp->after_name != NULL;
+    }
+    info->first_uuid = *n ? first_uuid : NULL;
+    info->last_uuid = *n ? last_uuid : NULL;
+}

@@ -1,0 +1,24 @@
+/* Chooses the store engine from a URL ("sqlite:PATH", "postgres://…"). */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/store.h"
+#include "util/err.h"
+
+int store_open(const char *url, struct store_conn **out)
+{
+    if (strncmp(url, "sqlite:", 7) == 0)
+        return store_sqlite_open(url + 7, out);
+    if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0) {
+        fprintf(stderr, "roster: the PostgreSQL store is not built yet\n");
+        return R_EINVAL;
+    }
+    fprintf(stderr, "roster: unknown store URL '%s' (expected sqlite:PATH)\n", url);
+    return R_EINVAL;
+}
+
+void store_close(struct store_conn *c)
+{
+    if (c)
+        c->ops->close(c);
+}
