@@ -163,6 +163,8 @@ int core_user_create(struct core_ctx *cx, const struct store_team *t,
                      const struct core_user_new *nu, struct store_user *out);
 int core_user_get(struct core_ctx *cx, const struct store_team *t, const char *name,
                   struct store_user *out);
+int core_user_get_by_uuid(struct core_ctx *cx, const struct store_team *t, const char *uuid,
+                          struct store_user *out);
 int core_user_list(struct core_ctx *cx, const struct store_team *t,
                    const struct core_user_query *q, const struct core_page_req *pr,
                    struct store_user **rows, size_t *n, struct core_page_info *info);

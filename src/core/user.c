@@ -57,6 +57,14 @@ int core_user_get(struct core_ctx *cx, const struct store_team *t, const char *n
     return ST(cx)->user_get_by_name(cx->st, cx->a, t->id, name, out);
 }
 
+int core_user_get_by_uuid(struct core_ctx *cx, const struct store_team *t, const char *uuid,
+                          struct store_user *out)
+{
+    if (!core_uuid_valid(slice_from_cstr(uuid)))
+        return R_ENOTFOUND;
+    return ST(cx)->user_get_by_uuid(cx->st, cx->a, t->id, uuid, out);
+}
+
 int core_user_set_asa_status(struct core_ctx *cx, const struct store_team *t,
                              const struct core_principal *by, const char *name,
                              enum core_asa_status status, int want_type,

@@ -1,0 +1,126 @@
+/* ASA authentication: service tokens from API keys, bearer checks, roles, rate limits. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/asa/asa.h"
+#include "util/err.h"
+
+const char *asa_param(struct http_request *req, size_t i)
+{
+    if (i >= req->nroute_params)
+        return "";
+    const char *s = arena_strndup(req->arena, req->route_params[i].p, req->route_params[i].n);
+    return s ? s : "";
+}
+
+/* Applies the rate limit for key; writes the X-RateLimit-* headers. -1 when exceeded
+ * (429 written). */
+static int asa_rate_limit(struct http_request *req, struct http_response *resp, const char *key)
+{
+    struct api_app *app = req->app;
+    struct http_rl_state st;
+    if (!app || !app->rl)
+        return 0;
+    bool ok = http_ratelimit_take(app->rl, key, (long long)time(NULL), &st);
+    http_resp_header(resp, "X-RateLimit-Limit", arena_printf(req->arena, "%u", st.limit));
+    http_resp_header(resp, "X-RateLimit-Remaining", arena_printf(req->arena, "%u", st.remaining));
+    http_resp_header(resp, "X-RateLimit-Reset", arena_printf(req->arena, "%lld", st.reset));
+    if (ok)
+        return 0;
+    http_resp_header(resp, "X-RateLimit-Retry-At", arena_printf(req->arena, "%lld", st.retry_at));
+    asa_core_error(resp, R_ELIMIT, NULL);
+    return -1;
+}
+
+/* The peer's address without its port: the rate-limit key of unauthenticated calls. */
+static const char *peer_key(struct http_request *req)
+{
+    const char *p = req->peer ? req->peer : "-";
+    const char *colon = strrchr(p, ':');
+    size_t n = colon ? (size_t)(colon - p) : strlen(p);
+    const char *k = arena_printf(req->arena, "ip:%.*s", (int)n, p);
+    return k ? k : "ip:-";
+}
+
+int asa_begin(struct http_request *req, struct http_response *resp, unsigned need_roles,
+              struct asa_call *call)
+{
+    const char *team = asa_param(req, 0);
+    memset(call, 0, sizeof(*call));
+    int rc = api_core_ctx(req, &call->cx);
+    if (rc) {
+        asa_core_error(resp, rc, NULL);
+        return -1;
+    }
+    const char *h = http_header(req, "Authorization");
+    struct slice tok = SLICE_NULL;
+    if (h && strncasecmp(h, "Bearer ", 7) == 0) {
+        tok = slice_from_cstr(h + 7);
+        while (tok.n && tok.p[0] == ' ') {
+            tok.p++;
+            tok.n--;
+        }
+    }
+    if (!tok.n) {
+        if (asa_rate_limit(req, resp, peer_key(req)))
+            return -1;
+        asa_error(resp, 401, "authentication_error", "a bearer token is required", NULL);
+        return -1;
+    }
+    rc = core_auth_bearer(&call->cx, team, tok, &call->who);
+    if (rc) {
+        if (asa_rate_limit(req, resp, peer_key(req)))
+            return -1;
+        asa_core_error(resp, rc, NULL);
+        return -1;
+    }
+    req->principal = call->who.p.user_name;
+    if (asa_rate_limit(req, resp, call->who.p.user_uuid))
+        return -1;
+    if (need_roles && core_require(&call->who, need_roles)) {
+        asa_error(resp, 403, "forbidden_error", "the caller lacks the role this needs", NULL);
+        return -1;
+    }
+    call->team.id = call->who.p.team_id;
+    call->team.name = call->who.p.team_name;
+    return 0;
+}
+
+void asa_service_token(struct http_request *req, struct http_response *resp)
+{
+    struct core_ctx cx;
+    const char *key_id = NULL, *secret = NULL;
+    char *token = NULL;
+    int64_t exp = 0;
+    if (asa_rate_limit(req, resp, peer_key(req)))
+        return;
+    json_t *body = asa_body_object(req, resp);
+    if (!body)
+        return;
+    if (asa_body_str(resp, body, "key_id", &key_id) ||
+        asa_body_str(resp, body, "key_secret", &secret))
+        return;
+    if (!key_id || !core_uuid_valid(slice_from_cstr(key_id))) {
+        asa_error(resp, 400, "invalid_request", "key_id must be a UUID", "key_id");
+        return;
+    }
+    if (!secret || !*secret || strlen(secret) > 512) {
+        asa_error(resp, 400, "invalid_request", "key_secret must be 1 to 512 characters",
+                  "key_secret");
+        return;
+    }
+    int rc = api_core_ctx(req, &cx);
+    if (!rc)
+        rc = core_token_issue(&cx, asa_param(req, 0), key_id, slice_from_cstr(secret), &token,
+                              &exp);
+    if (rc) {
+        asa_core_error(resp, rc, NULL);
+        return;
+    }
+    char t[32];
+    core_format_time(exp, t);
+    api_send_json(resp, 200,
+                  json_pack("{s:s, s:s, s:s}", "bearer_token", token, "expires_at", t,
+                            "team_name", asa_param(req, 0)));
+}

@@ -1,0 +1,263 @@
+/* /v1/teams/{team}/groups…: groups, their members and non-members. */
+#include <string.h>
+
+#include "api/asa/asa.h"
+#include "util/err.h"
+
+
+void asa_groups_list(struct http_request *req, struct http_response *resp)
+{
+    struct asa_call c;
+    struct core_page_req pr;
+    struct core_group_query q = {0};
+    struct core_page_info info;
+    struct store_group *rows;
+    size_t n;
+    bool inc_del, only_del;
+    struct slice ids[64], ign[64];
+    const char *idv[64], *ignv[64];
+    if (asa_begin(req, resp, ROLE_ALL, &c) || asa_page_parse(req, resp, &pr) ||
+        asa_query_bool(req, resp, "include_deleted", false, &inc_del) ||
+        asa_query_bool(req, resp, "only_include_deleted", false, &only_del))
+        return;
+    q.contains = asa_query_str(req, "contains");
+    q.deleted = only_del ? 2 : inc_del ? 1 : 0;
+    q.nids = http_params_all(req, "id", ids, 64, true);
+    for (size_t i = 0; i < q.nids; i++) {
+        idv[i] = arena_strndup(req->arena, ids[i].p, ids[i].n);
+        if (!idv[i] || !core_uuid_valid(ids[i])) {
+            asa_error(resp, 400, "invalid_request", "id must be a group UUID", "id");
+            return;
+        }
+    }
+    q.ids = idv;
+    q.nignore = http_params_all(req, "ignore", ign, 64, true);
+    for (size_t i = 0; i < q.nignore; i++)
+        ignv[i] = arena_strndup(req->arena, ign[i].p, ign[i].n);
+    q.ignore = ignv;
+    int rc = core_group_list(&c.cx, &c.team, &q, &pr, &rows, &n, &info);
+    if (rc) {
+        asa_core_error(resp, rc, rc == R_EINVAL ? "offset does not name a group" : NULL);
+        return;
+    }
+    json_t *list = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(list, asa_render_group(&rows[i]));
+    asa_send_list(req, resp, list, &info);
+}
+
+void asa_groups_create(struct http_request *req, struct http_response *resp)
+{
+    struct asa_call c;
+    struct store_group g;
+    const char *name;
+    unsigned roles;
+    bool has_roles;
+    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
+        return;
+    json_t *body = asa_body_object(req, resp);
+    if (!body || asa_body_str(resp, body, "name", &name) ||
+        asa_body_roles(resp, body, &roles, &has_roles))
+        return;
+    if (!name) {
+        asa_error(resp, 400, "invalid_request", "name is required", "name");
+        return;
+    }
+    struct slice ns = {name, strlen(name)};
+    if (ns.n != json_string_length(json_object_get(body, "name")) ||
+        !core_asa_name_valid(ns)) {
+        asa_error(resp, 400, "invalid_request",
+                  "name must be 1-255 letters, digits, '.', '_' or '-', starting with a letter "
+                  "or digit",
+                  "name");
+        return;
+    }
+    int rc = core_group_create(&c.cx, &c.team, ns, roles, &g);
+    if (rc) {
+        asa_core_error(resp, rc, rc == R_EEXIST ? "a group with this name exists" : NULL);
+        return;
+    }
+    api_send_json(resp, 201, asa_render_group(&g));
+}
+
+void asa_group_get(struct http_request *req, struct http_response *resp)
+{
+    struct asa_call c;
+    struct store_group g;
+    if (asa_begin(req, resp, ROLE_ALL, &c))
+        return;
+    int rc = core_group_get(&c.cx, &c.team, asa_param(req, 1), &g);
+    if (rc) {
+        asa_core_error(resp, rc, "no such group");
+        return;
+    }
+    api_send_json(resp, 200, asa_render_group(&g));
+}
+
+void asa_group_update(struct http_request *req, struct http_response *resp)
+{
+    struct asa_call c;
+    unsigned roles;
+    bool has_roles;
+    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
+        return;
+    json_t *body = asa_body_object(req, resp);
+    if (!body || asa_body_roles(resp, body, &roles, &has_roles))
+        return;
+    if (!has_roles) {
+        asa_error(resp, 400, "invalid_request", "roles is required", "roles");
+        return;
+    }
+    int rc = core_group_set_roles(&c.cx, &c.team, asa_param(req, 1), roles);
+    if (rc) {
+        asa_core_error(resp, rc, "no such group");
+        return;
+    }
+    resp->status = 204;
+}
+
+void asa_group_delete(struct http_request *req, struct http_response *resp)
+{
+    struct asa_call c;
+    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
+        return;
+    int rc = core_group_delete(&c.cx, &c.team, asa_param(req, 1));
+    if (rc) {
+        asa_core_error(resp, rc,
+                       rc == R_EFORBIDDEN ? "this group cannot be deleted" : "no such group");
+        return;
+    }
+    resp->status = 204;
+}
+
+/* Parses the filters shared by the member listings. */
+int asa_user_query(struct http_request *req, struct http_response *resp,
+                   struct core_user_query *q, bool service_param)
+{
+    memset(q, 0, sizeof(*q));
+    q->contains = asa_query_str(req, "contains");
+    q->starts_with = asa_query_str(req, "starts_with");
+    if (asa_query_status(req, resp, &q->status_mask))
+        return -1;
+    if (service_param) {
+        bool svc;
+        if (asa_query_bool(req, resp, "include_service_users", false, &svc))
+            return -1;
+        if (!svc)
+            q->type_mask = 1u << USER_HUMAN;
+    }
+    const char *t = asa_query_str(req, "user_type");
+    if (t) {
+        if (strcmp(t, "human") == 0) {
+            q->type_mask = 1u << USER_HUMAN;
+        } else if (strcmp(t, "service") == 0) {
+            q->type_mask = 1u << USER_SERVICE;
+        } else {
+            asa_error(resp, 400, "invalid_request", "user_type must be human or service",
+                      "user_type");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Sends a page of users. */
+void asa_send_users(struct http_request *req, struct http_response *resp, struct asa_call *c,
+                    int rc, struct store_user *rows, size_t n, const struct core_page_info *info,
+                    const char *what)
+{
+    if (rc) {
+        asa_core_error(resp, rc, rc == R_EINVAL ? "offset does not name a user" : what);
+        return;
+    }
+    json_t *list = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(list, asa_render_user(&rows[i], c->team.name));
+    asa_send_list(req, resp, list, info);
+}
+
+void asa_group_users(struct http_request *req, struct http_response *resp)
+{
+    struct asa_call c;
+    struct core_page_req pr;
+    struct core_user_query q;
+    struct core_page_info info = {0};
+    struct store_user *rows = NULL;
+    size_t n = 0;
+    if (asa_begin(req, resp, ROLE_ALL, &c) || asa_page_parse(req, resp, &pr) ||
+        asa_user_query(req, resp, &q, false))
+        return;
+    int rc = core_group_users(&c.cx, &c.team, asa_param(req, 1), &q, &pr, &rows, &n, &info);
+    asa_send_users(req, resp, &c, rc, rows, n, &info, "no such group");
+}
+
+void asa_group_users_not_in(struct http_request *req, struct http_response *resp)
+{
+    struct asa_call c;
+    struct core_page_req pr;
+    struct core_user_query q;
+    struct core_page_info info = {0};
+    struct store_user *rows = NULL;
+    size_t n = 0;
+    if (asa_begin(req, resp, ROLE_ALL, &c) || asa_page_parse(req, resp, &pr) ||
+        asa_user_query(req, resp, &q, true))
+        return;
+    int rc =
+        core_users_not_in_group(&c.cx, &c.team, asa_param(req, 1), &q, &pr, &rows, &n, &info);
+    asa_send_users(req, resp, &c, rc, rows, n, &info, "no such group");
+}
+
+/* The user named by an add-member body: "name", else the "id" of a full user object. */
+static int member_body_name(struct http_request *req, struct http_response *resp,
+                            struct asa_call *c, const char **name)
+{
+    const char *id;
+    json_t *body = asa_body_object(req, resp);
+    if (!body || asa_body_str(resp, body, "name", name) || asa_body_str(resp, body, "id", &id))
+        return -1;
+    if (*name && **name)
+        return 0;
+    if (id && *id) {
+        struct store_user u;
+        int rc = core_user_get_by_uuid(&c->cx, &c->team, id, &u);
+        if (rc) {
+            asa_core_error(resp, rc, "no such user");
+            return -1;
+        }
+        *name = u.name;
+        return 0;
+    }
+    asa_error(resp, 400, "invalid_request", "name is required", "name");
+    return -1;
+}
+
+void asa_group_user_add(struct http_request *req, struct http_response *resp)
+{
+    struct asa_call c;
+    const char *user;
+    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c) || member_body_name(req, resp, &c, &user))
+        return;
+    int rc = core_member_add(&c.cx, &c.team, asa_param(req, 1), user);
+    if (rc) {
+        asa_core_error(resp, rc,
+                       rc == R_EFORBIDDEN ? "the members of this group cannot be changed"
+                                          : "no such group or user");
+        return;
+    }
+    resp->status = 204;
+}
+
+void asa_group_user_remove(struct http_request *req, struct http_response *resp)
+{
+    struct asa_call c;
+    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
+        return;
+    int rc = core_member_remove(&c.cx, &c.team, asa_param(req, 1), asa_param(req, 2));
+    if (rc) {
+        asa_core_error(resp, rc,
+                       rc == R_EFORBIDDEN ? "the members of this group cannot be changed"
+                                          : "no such group or user");
+        return;
+    }
+    resp->status = 204;
+}

@@ -1,0 +1,226 @@
+/* /v1/teams/{team}/users…, service_users… and current_user. */
+#include <string.h>
+
+#include "api/asa/asa.h"
+#include "util/err.h"
+
+void asa_users_list(struct http_request *req, struct http_response *resp)
+{
+    struct asa_call c;
+    struct core_page_req pr;
+    struct core_user_query q;
+    struct core_page_info info = {0};
+    struct store_user *rows = NULL;
+    size_t n = 0;
+    if (asa_begin(req, resp, ROLE_ALL, &c) || asa_page_parse(req, resp, &pr) ||
+        asa_user_query(req, resp, &q, true))
+        return;
+    int rc = core_user_list(&c.cx, &c.team, &q, &pr, &rows, &n, &info);
+    asa_send_users(req, resp, &c, rc, rows, n, &info, NULL);
+}
+
+void asa_service_users_list(struct http_request *req, struct http_response *resp)
+{
+    struct asa_call c;
+    struct core_page_req pr;
+    struct core_user_query q;
+    struct core_page_info info = {0};
+    struct store_user *rows = NULL;
+    size_t n = 0;
+    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c) || asa_page_parse(req, resp, &pr) ||
+        asa_user_query(req, resp, &q, false))
+        return;
+    q.type_mask = 1u << USER_SERVICE;
+    int rc = core_user_list(&c.cx, &c.team, &q, &pr, &rows, &n, &info);
+    asa_send_users(req, resp, &c, rc, rows, n, &info, NULL);
+}
+
+/* Sends user u with status. */
+static void send_user(struct http_response *resp, struct asa_call *c, int status,
+                      const struct store_user *u)
+{
+    api_send_json(resp, status, asa_render_user(u, c->team.name));
+}
+
+static void user_get(struct http_request *req, struct http_response *resp, unsigned roles,
+                     int want_type)
+{
+    struct asa_call c;
+    struct store_user u;
+    if (asa_begin(req, resp, roles, &c))
+        return;
+    int rc = core_user_get(&c.cx, &c.team, asa_param(req, 1), &u);
+    if (!rc && want_type >= 0 && u.user_type != want_type)
+        rc = R_ENOTFOUND;
+    if (rc) {
+        asa_core_error(resp, rc, "no such user");
+        return;
+    }
+    send_user(resp, &c, 200, &u);
+}
+
+/* PUT of a user object: only status changes; null or absent fields stay as they are. */
+static void user_update(struct http_request *req, struct http_response *resp, int want_type)
+{
+    struct asa_call c;
+    struct store_user u;
+    const char *status;
+    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
+        return;
+    json_t *body = asa_body_object(req, resp);
+    if (!body || asa_body_str(resp, body, "status", &status))
+        return;
+    int rc;
+    if (!status) {
+        rc = core_user_get(&c.cx, &c.team, asa_param(req, 1), &u);
+        if (!rc && want_type >= 0 && u.user_type != want_type)
+            rc = R_ENOTFOUND;
+    } else {
+        unsigned bit = core_asa_status_bit(slice_from_cstr(status));
+        if (!bit) {
+            asa_error(resp, 400, "invalid_request",
+                      "status must be ACTIVE, DISABLED or DELETED", "status");
+            return;
+        }
+        enum core_asa_status s = bit == STORE_ASA_ACTIVE     ? CORE_ASA_ACTIVE
+                                 : bit == STORE_ASA_DISABLED ? CORE_ASA_DISABLED
+                                                             : CORE_ASA_DELETED;
+        rc = core_user_set_asa_status(&c.cx, &c.team, &c.who, asa_param(req, 1), s, want_type,
+                                      &u);
+    }
+    if (rc) {
+        asa_core_error(resp, rc,
+                       rc == R_EFORBIDDEN ? "users cannot disable or delete themselves"
+                       : rc == R_EINVAL   ? "a deleted user cannot change status"
+                                          : "no such user");
+        return;
+    }
+    send_user(resp, &c, 200, &u);
+}
+
+void asa_user_get(struct http_request *req, struct http_response *resp)
+{
+    user_get(req, resp, ROLE_ALL, -1);
+}
+
+void asa_user_update(struct http_request *req, struct http_response *resp)
+{
+    user_update(req, resp, -1);
+}
+
+void asa_service_user_get(struct http_request *req, struct http_response *resp)
+{
+    user_get(req, resp, ROLE_ACCESS_ADMIN, USER_SERVICE);
+}
+
+void asa_service_user_update(struct http_request *req, struct http_response *resp)
+{
+    user_update(req, resp, USER_SERVICE);
+}
+
+void asa_user_groups(struct http_request *req, struct http_response *resp)
+{
+    struct asa_call c;
+    struct core_page_req pr;
+    struct core_page_info info;
+    struct store_group *rows;
+    size_t n;
+    if (asa_begin(req, resp, ROLE_ALL, &c) || asa_page_parse(req, resp, &pr))
+        return;
+    int rc = core_user_groups(&c.cx, &c.team, asa_param(req, 1), asa_query_str(req, "contains"),
+                              &pr, &rows, &n, &info);
+    if (rc) {
+        asa_core_error(resp, rc, rc == R_EINVAL ? "offset does not name a group" : "no such user");
+        return;
+    }
+    json_t *list = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(list, asa_render_group(&rows[i]));
+    asa_send_list(req, resp, list, &info);
+}
+
+void asa_current_user(struct http_request *req, struct http_response *resp)
+{
+    struct asa_call c;
+    if (asa_begin(req, resp, 0, &c))
+        return;
+    api_send_json(resp, 200,
+                  json_pack("{s:s, s:s, s:s}", "id", c.who.p.user_uuid, "name",
+                            c.who.p.user_name, "team_name", c.team.name));
+}
+
+void asa_service_users_create(struct http_request *req, struct http_response *resp)
+{
+    struct asa_call c;
+    struct store_user u;
+    const char *name;
+    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
+        return;
+    json_t *body = asa_body_object(req, resp);
+    if (!body || asa_body_str(resp, body, "name", &name))
+        return;
+    if (!name || strlen(name) != json_string_length(json_object_get(body, "name")) ||
+        !core_asa_name_valid(slice_from_cstr(name))) {
+        asa_error(resp, 400, "invalid_request",
+                  "name must be 1-255 letters, digits, '.', '_' or '-', starting with a letter "
+                  "or digit",
+                  "name");
+        return;
+    }
+    struct core_user_new nu = {.name = name, .user_type = USER_SERVICE, .status = USER_ACTIVE};
+    int rc = core_user_create(&c.cx, &c.team, &nu, &u);
+    if (rc) {
+        asa_core_error(resp, rc, rc == R_EEXIST ? "a user with this name exists or existed"
+                                                : NULL);
+        return;
+    }
+    send_user(resp, &c, 201, &u);
+}
+
+void asa_keys_list(struct http_request *req, struct http_response *resp)
+{
+    struct asa_call c;
+    struct store_key *rows;
+    size_t n;
+    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
+        return;
+    int rc = core_key_list(&c.cx, &c.team, asa_param(req, 1), &rows, &n);
+    if (rc) {
+        asa_core_error(resp, rc, "no such service user");
+        return;
+    }
+    json_t *list = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(list, asa_render_key(&rows[i]));
+    asa_send_list(req, resp, list, NULL);
+}
+
+void asa_keys_create(struct http_request *req, struct http_response *resp)
+{
+    struct asa_call c;
+    struct store_key k;
+    const char *secret;
+    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
+        return;
+    int rc = core_key_create(&c.cx, &c.team, asa_param(req, 1), &k, &secret);
+    if (rc) {
+        asa_core_error(resp, rc, "no such service user");
+        return;
+    }
+    json_t *o = asa_render_key(&k);
+    json_object_set_new(o, "secret", json_string(secret));
+    api_send_json(resp, 200, o);
+}
+
+void asa_key_delete(struct http_request *req, struct http_response *resp)
+{
+    struct asa_call c;
+    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
+        return;
+    int rc = core_key_delete(&c.cx, &c.team, asa_param(req, 1), asa_param(req, 2));
+    if (rc) {
+        asa_core_error(resp, rc, "no such key");
+        return;
+    }
+    resp->status = 204;
+}

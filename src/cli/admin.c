@@ -1,0 +1,203 @@
+/* Administrative subcommands: init (bootstrap a team), user add, token add. */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "api/asa/asa.h"
+#include "cli/cli.h"
+#include "core/core.h"
+#include "util/err.h"
+
+const char *cli_store_url(const char *flag)
+{
+    if (flag && *flag)
+        return flag;
+    const char *env = getenv("ROSTER_STORE");
+    return env && *env ? env : "sqlite:var/roster.db";
+}
+
+/* Creates the parent directory of a sqlite store path when it is missing (var/). */
+static void ensure_store_dir(const char *url)
+{
+    if (strncmp(url, "sqlite:", 7) != 0)
+        return;
+    const char *path = url + 7;
+    const char *slash = strrchr(path, '/');
+    if (!slash || slash == path)
+        return;
+    char dir[4096];
+    size_t n = (size_t)(slash - path);
+    if (n >= sizeof(dir))
+        return;
+    memcpy(dir, path, n);
+    dir[n] = 0;
+    mkdir(dir, 0750);
+}
+
+/* Opens the store and an arena for a CLI command. */
+static int open_ctx(const char *url, struct core_ctx *cx, struct arena *a)
+{
+    ensure_store_dir(url);
+    arena_init(a, 0);
+    cx->a = a;
+    int rc = store_open(url, &cx->st);
+    if (rc)
+        fprintf(stderr, "roster: cannot open store %s\n", url);
+    return rc;
+}
+
+static void close_ctx(struct core_ctx *cx)
+{
+    store_close(cx->st);
+    arena_free(cx->a);
+}
+
+static void print_json(json_t *v)
+{
+    char *s = json_dumps(v, JSON_COMPACT);
+    if (s)
+        puts(s);
+    free(s);
+    json_decref(v);
+}
+
+int cli_init(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"store", required_argument, NULL, 's'},
+        {"team", required_argument, NULL, 't'},
+        {0, 0, 0, 0},
+    };
+    const char *store = NULL, *team = NULL;
+    int o;
+    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (o == 's')
+            store = optarg;
+        else if (o == 't')
+            team = optarg;
+        else
+            return 2;
+    }
+    if (!team) {
+        fputs("roster init: --team NAME is required\n", stderr);
+        return 2;
+    }
+    struct core_ctx cx;
+    struct arena a;
+    struct core_bootstrap b;
+    if (open_ctx(cli_store_url(store), &cx, &a))
+        return 1;
+    int rc = core_bootstrap(&cx, team, &b);
+    if (rc == R_EINVAL)
+        fprintf(stderr, "roster init: team names match ^[a-z0-9][a-z0-9-]{0,62}$\n");
+    else if (rc)
+        fprintf(stderr, "roster init: %s\n", roster_err_str(rc));
+    else
+        print_json(json_pack("{s:s, s:s, s:s, s:s}", "team", b.team, "key_id", b.key_id,
+                             "key_secret", b.key_secret, "api_token", b.api_token));
+    close_ctx(&cx);
+    return rc ? 1 : 0;
+}
+
+int cli_user(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"store", required_argument, NULL, 's'}, {"team", required_argument, NULL, 't'},
+        {"name", required_argument, NULL, 'n'},  {"email", required_argument, NULL, 'e'},
+        {"first", required_argument, NULL, 'f'}, {"last", required_argument, NULL, 'l'},
+        {"login", required_argument, NULL, 'L'}, {0, 0, 0, 0},
+    };
+    if (argc < 2 || strcmp(argv[1], "add") != 0) {
+        fputs("usage: roster user add --team T --name N [--email E] [--first F] [--last L]\n",
+              stderr);
+        return 2;
+    }
+    argc--;
+    argv++;
+    const char *store = NULL, *team = NULL;
+    struct core_user_new nu = {.user_type = USER_HUMAN, .status = USER_ACTIVE};
+    int o;
+    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (o) {
+        case 's': store = optarg; break;
+        case 't': team = optarg; break;
+        case 'n': nu.name = optarg; break;
+        case 'e': nu.email = optarg; break;
+        case 'f': nu.first_name = optarg; break;
+        case 'l': nu.last_name = optarg; break;
+        case 'L': nu.login = optarg; break;
+        default: return 2;
+        }
+    }
+    if (!team || !nu.name) {
+        fputs("roster user add: --team and --name are required\n", stderr);
+        return 2;
+    }
+    if (!nu.login)
+        nu.login = nu.email;
+    struct core_ctx cx;
+    struct arena a;
+    struct store_team t;
+    struct store_user u;
+    if (open_ctx(cli_store_url(store), &cx, &a))
+        return 1;
+    int rc = core_team_get(&cx, team, &t);
+    if (rc)
+        fprintf(stderr, "roster user add: no team '%s'\n", team);
+    else if ((rc = core_user_create(&cx, &t, &nu, &u)))
+        fprintf(stderr, "roster user add: %s\n",
+                rc == R_EEXIST   ? "that name or login is taken (ASA names are never reused)"
+                : rc == R_EINVAL ? "user names are letters, digits, '.', '_' and '-'"
+                                 : roster_err_str(rc));
+    else
+        print_json(asa_render_user(&u, t.name));
+    close_ctx(&cx);
+    return rc ? 1 : 0;
+}
+
+int cli_token(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"store", required_argument, NULL, 's'},
+        {"team", required_argument, NULL, 't'},
+        {"user", required_argument, NULL, 'u'},
+        {0, 0, 0, 0},
+    };
+    if (argc < 2 || strcmp(argv[1], "add") != 0) {
+        fputs("usage: roster token add --team T --user NAME\n", stderr);
+        return 2;
+    }
+    argc--;
+    argv++;
+    const char *store = NULL, *team = NULL, *user = NULL;
+    int o;
+    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (o == 's')
+            store = optarg;
+        else if (o == 't')
+            team = optarg;
+        else if (o == 'u')
+            user = optarg;
+        else
+            return 2;
+    }
+    if (!team || !user) {
+        fputs("roster token add: --team and --user are required\n", stderr);
+        return 2;
+    }
+    struct core_ctx cx;
+    struct arena a;
+    const char *tok;
+    if (open_ctx(cli_store_url(store), &cx, &a))
+        return 1;
+    int rc = core_api_token_create(&cx, team, user, &tok);
+    if (rc)
+        fprintf(stderr, "roster token add: %s\n", roster_err_str(rc));
+    else
+        print_json(json_pack("{s:s, s:s, s:s}", "team", team, "user", user, "api_token", tok));
+    close_ctx(&cx);
+    return rc ? 1 : 0;
+}

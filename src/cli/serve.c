@@ -1,0 +1,182 @@
+/* roster serve: opens the store, starts the HTTP server with the dialects, waits for
+ * SIGTERM/SIGINT and stops cleanly. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pthread.h>
+#include <sys/stat.h>
+
+#include "api/app.h"
+#include "api/asa/asa.h"
+#include "cli/cli.h"
+#include "util/buf.h"
+
+#define MAX_PEM (1024 * 1024)
+
+/* Reads a whole file (PEM) into a NUL-terminated heap string; NULL on error. */
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "roster: cannot read %s\n", path);
+        return NULL;
+    }
+    struct buf b;
+    buf_init(&b, MAX_PEM);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        if (buf_append(&b, chunk, n)) {
+            fprintf(stderr, "roster: %s is too large\n", path);
+            buf_free(&b);
+            fclose(f);
+            return NULL;
+        }
+    fclose(f);
+    return buf_steal(&b, NULL);
+}
+
+/* Splits "HOST:PORT" ("[::1]:8080" too). */
+static int parse_listen(const char *s, char *host, size_t hostcap, unsigned short *port)
+{
+    const char *colon = strrchr(s, ':');
+    if (!colon)
+        return -1;
+    unsigned long long p;
+    if (slice_parse_u64(slice_from_cstr(colon + 1), &p) || p > 65535)
+        return -1;
+    const char *h = s;
+    size_t n = (size_t)(colon - s);
+    if (n >= 2 && h[0] == '[' && h[n - 1] == ']') {
+        h++;
+        n -= 2;
+    }
+    if (n == 0 || n >= hostcap)
+        return -1;
+    memcpy(host, h, n);
+    host[n] = 0;
+    *port = (unsigned short)p;
+    return 0;
+}
+
+int cli_serve(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"listen", required_argument, NULL, 'l'},     {"store", required_argument, NULL, 's'},
+        {"public-url", required_argument, NULL, 'p'}, {"rate-limit", required_argument, NULL, 'r'},
+        {"access-log", required_argument, NULL, 'a'}, {"tls-cert", required_argument, NULL, 'c'},
+        {"tls-key", required_argument, NULL, 'k'},    {"threads", required_argument, NULL, 'T'},
+        {0, 0, 0, 0},
+    };
+    const char *listen = getenv("ROSTER_LISTEN"), *store = NULL;
+    const char *public_url = getenv("ROSTER_PUBLIC_URL");
+    const char *cert = NULL, *key = NULL;
+    unsigned long long rate = 0, threads = 0;
+    bool access_log = true;
+    int o;
+    while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (o) {
+        case 'l': listen = optarg; break;
+        case 's': store = optarg; break;
+        case 'p': public_url = optarg; break;
+        case 'r':
+            if (slice_parse_u64(slice_from_cstr(optarg), &rate) || rate > 1000000) {
+                fputs("roster serve: --rate-limit takes requests per minute\n", stderr);
+                return 2;
+            }
+            break;
+        case 'T':
+            if (slice_parse_u64(slice_from_cstr(optarg), &threads) || threads > 256) {
+                fputs("roster serve: --threads takes a number\n", stderr);
+                return 2;
+            }
+            break;
+        case 'a': access_log = strcmp(optarg, "off") != 0; break;
+        case 'c': cert = optarg; break;
+        case 'k': key = optarg; break;
+        default: return 2;
+        }
+    }
+    if (!listen || !*listen)
+        listen = "127.0.0.1:8080";
+    char host[256];
+    unsigned short port;
+    if (parse_listen(listen, host, sizeof(host), &port)) {
+        fprintf(stderr, "roster serve: --listen wants HOST:PORT, got '%s'\n", listen);
+        return 2;
+    }
+    if (!cert != !key) {
+        fputs("roster serve: --tls-cert and --tls-key go together\n", stderr);
+        return 2;
+    }
+    int status = 1;
+    char *cert_pem = NULL, *key_pem = NULL;
+    struct http_server *srv = NULL;
+    struct api_app app = {.store_url = cli_store_url(store)};
+    if (cert && (!(cert_pem = read_file(cert)) || !(key_pem = read_file(key))))
+        goto out;
+
+    /* Open once up front: creates and migrates the store before any worker runs. */
+    struct store_conn *probe;
+    if (strncmp(app.store_url, "sqlite:", 7) == 0) {
+        /* var/ for the default path */
+        const char *p = app.store_url + 7, *slash = strrchr(p, '/');
+        if (slash && slash != p && (size_t)(slash - p) < 4096) {
+            char dir[4096];
+            memcpy(dir, p, (size_t)(slash - p));
+            dir[slash - p] = 0;
+            mkdir(dir, 0750);
+        }
+    }
+    if (store_open(app.store_url, &probe)) {
+        fprintf(stderr, "roster serve: cannot open store %s\n", app.store_url);
+        goto out;
+    }
+    store_close(probe);
+    app.rl = http_ratelimit_new((unsigned)rate);
+
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL); /* workers inherit the mask */
+    signal(SIGPIPE, SIG_IGN);
+
+    struct http_config cfg = {
+        .listen_host = host,
+        .port = port,
+        .public_url = public_url && *public_url ? public_url : NULL,
+        .threads = (unsigned)threads,
+        .max_body = 1024 * 1024,
+        .max_header = 64 * 1024,
+        .idle_timeout = 30,
+        .max_connections = 1024,
+        .json_max_depth = 32,
+        .access_log = access_log,
+        .tls_cert_pem = cert_pem,
+        .tls_key_pem = key_pem,
+        .worker_init = api_worker_init,
+        .worker_fini = api_worker_fini,
+    };
+    const struct http_dialect *dialects[] = {&asa_dialect};
+    srv = http_server_start(&cfg, dialects, 1, &app);
+    if (!srv)
+        goto out;
+    fprintf(stderr, "roster: listening on %s://%s%s%s:%u\n", cert ? "https" : "http",
+            strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "",
+            http_server_port(srv));
+    fflush(stderr);
+    int sig;
+    sigwait(&set, &sig);
+    fprintf(stderr, "roster: stopping (signal %d)\n", sig);
+    status = 0;
+out:
+    if (srv)
+        http_server_stop(srv);
+    http_ratelimit_free(app.rl);
+    free(cert_pem);
+    free(key_pem);
+    return status;
+}
