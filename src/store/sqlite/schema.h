@@ -54,6 +54,8 @@ static const char *const store_sqlite_migrations[] = {
     "  human_count INTEGER NOT NULL DEFAULT 0);"
     "CREATE UNIQUE INDEX groups_live_name ON groups(team_id, name) WHERE deleted_at = 0;"
     "CREATE INDEX groups_name ON groups(team_id, name, uuid);"
+    /* the built-in group is read on every request (roles): find it without a scan */
+    "CREATE UNIQUE INDEX groups_builtin ON groups(team_id) WHERE type = 1 AND deleted_at = 0;"
     "CREATE TABLE memberships ("
     "  group_id INTEGER NOT NULL REFERENCES groups(id),"
     "  user_name TEXT NOT NULL," /* ASA names never change: the keyset order of members */

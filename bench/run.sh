@@ -1,0 +1,57 @@
+#!/bin/sh
+# Loopback benchmark: starts the real server on a temporary SQLite store, seeds it, and
+# prints throughput for each workload with its ratio to a baseline (GET current_user:
+# auth + one tiny response) measured in the same run. Usage: bench/run.sh [SECONDS] [CONNS]
+set -e
+cd "$(dirname "$0")/.."
+SECS=${1:-3}
+CONNS=${2:-8}
+make --no-print-directory -s all
+mkdir -p build/bench
+cc -O2 -pthread -o build/bench/load bench/load.c
+DIR=$(mktemp -d)
+trap 'kill $SRV 2>/dev/null; rm -rf "$DIR"' EXIT
+STORE="sqlite:$DIR/bench.db"
+CREDS=$(build/roster init --store "$STORE" --team bench)
+field() { echo "$CREDS" | sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
+PORT=$((20000 + $$ % 20000))
+build/roster serve --store "$STORE" --listen 127.0.0.1:$PORT --access-log off 2>"$DIR/log" &
+SRV=$!
+sleep 0.5
+B=http://127.0.0.1:$PORT/v1/teams/bench
+TOK=$(curl -s -X POST "$B/service_token" \
+    -d "{\"key_id\":\"$(field key_id)\",\"key_secret\":\"$(field key_secret)\"}" |
+    sed -n 's/.*"bearer_token":"\([^"]*\)".*/\1/p')
+AUTH="Authorization: Bearer $TOK"
+NM=${BENCH_MEMBERS:-2000}
+echo "seeding groups for ${SECS}s, then a group with $NM members…"
+build/bench/load 127.0.0.1 $PORT /v1/teams/bench/groups 4 "$SECS" "$AUTH" POST \
+    '{"name":"seed-%d","roles":[]}' >/dev/null
+curl -s -o /dev/null -H "$AUTH" -X POST "$B/groups" -d '{"name":"big","roles":[]}'
+i=0
+while [ $i -lt "$NM" ]; do
+    curl -s -o /dev/null -H "$AUTH" -X POST "$B/service_users" -d "{\"name\":\"svc$i\"}" \
+         --next -s -o /dev/null -H "$AUTH" -X POST "$B/groups/big/users" -d "{\"name\":\"svc$i\"}"
+    i=$((i + 1))
+done
+last_id() { curl -s -H "$AUTH" "$1" | grep -o '"id":"[^"]*"' | tail -n 1 | cut -d'"' -f4; }
+DEEP_G=$(last_id "$B/groups?count=1000&descending=true")
+DEEP_U=$(last_id "$B/groups/big/users?count=1000&descending=true")
+
+run() { # name, then load arguments
+    name=$1
+    shift
+    out=$(build/bench/load 127.0.0.1 $PORT "$@") || true
+    rps=$(echo "$out" | cut -d' ' -f1)
+    [ -z "$BASE" ] && BASE=$rps
+    ratio=$(awk -v a="$rps" -v b="$BASE" 'BEGIN { printf "%.2f", a / b }')
+    printf '%-34s %s  ratio %s\n' "$name" "$out" "$ratio"
+}
+BASE=
+echo "workload (${SECS}s, $CONNS connections)  figures are this machine's, ratios vs baseline"
+run "baseline GET current_user" /v1/teams/bench/current_user $CONNS $SECS "$AUTH"
+run "GET groups count=100 first page" "/v1/teams/bench/groups?count=100" $CONNS $SECS "$AUTH"
+run "GET groups count=100 deep page" "/v1/teams/bench/groups?count=100&offset=$DEEP_G&descending=true" $CONNS $SECS "$AUTH"
+run "GET members count=100 first page" "/v1/teams/bench/groups/big/users?count=100" $CONNS $SECS "$AUTH"
+run "GET members count=100 deep page" "/v1/teams/bench/groups/big/users?count=100&offset=$DEEP_U&descending=true" $CONNS $SECS "$AUTH"
+run "POST groups (durable writes)" /v1/teams/bench/groups $CONNS $SECS "$AUTH" POST '{"name":"w-%d","roles":["access_user"]}'

@@ -1,0 +1,48 @@
+#!/bin/sh
+# Runs every test: the cmocka unit binaries, then the black-box API suite against the real
+# server. Ends with one line "N passed, N failed". Usage: scripts/test.sh [BUILD_DIR]
+BUILD=${1:-build}
+pass=0
+fail=0
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+for t in "$BUILD"/tests/test_*; do
+    [ -x "$t" ] || continue
+    "$t" >"$out" 2>&1
+    rc=$?
+    p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\./\1/p' "$out" | awk '{s+=$1} END {print s+0}')
+    f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' "$out" | awk '{s+=$1} END {print s+0}')
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        f=1 # crashed or exited badly without a summary
+    fi
+    pass=$((pass + p))
+    fail=$((fail + f))
+    if [ "$rc" -ne 0 ] || [ "$f" -ne 0 ]; then
+        cat "$out"
+    fi
+    echo "unit $(basename "$t"): $p passed, $f failed"
+done
+
+if [ -f tests/api/package-lock.json ]; then
+    (cd tests/api && npm ci --silent --no-audit --no-fund >/dev/null 2>&1) ||
+        { echo "npm ci failed in tests/api"; fail=$((fail + 1)); }
+fi
+ROSTER_BIN="$(pwd)/$BUILD/roster" node --test --test-concurrency=1 tests/api/ >"$out" 2>&1
+rc=$?
+p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$out" | tail -n 1)
+f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$out" | tail -n 1)
+p=${p:-0}
+f=${f:-0}
+if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+    f=1
+fi
+if [ "$f" -ne 0 ]; then
+    grep -v '^# Subtest' "$out" | grep -B2 -A30 'not ok' | head -400
+fi
+echo "api: $p passed, $f failed"
+pass=$((pass + p))
+fail=$((fail + f))
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
