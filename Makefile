@@ -13,6 +13,8 @@ LIB_SRC := $(shell find src -name '*.c' ! -path 'src/cli/main.c' | sort)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=$(BUILD)/tests/replay_%)
 
 .PHONY: all deps run test unit api check-banned sanitize clean format-check bench
 
@@ -36,6 +38,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libroster.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit -o $@ $^ $(PKG_LIBS) -lcmocka -lm
 
+# Fuzz targets linked with a corpus replayer: the corpora run as ordinary tests.
+$(BUILD)/tests/replay_%: fuzz/%.c fuzz/replay.c $(BUILD)/libroster.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
 run: deps
 	@$(MAKE) --no-print-directory all
 	@sh scripts/run-demo.sh
@@ -43,7 +50,7 @@ run: deps
 check-banned:
 	@sh scripts/check-banned.sh
 
-unit: $(UNIT_BIN)
+unit: $(UNIT_BIN) $(FUZZ_BIN)
 
 test: deps
 	@$(MAKE) --no-print-directory check-banned all unit

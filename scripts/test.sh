@@ -7,9 +7,13 @@ fail=0
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
-for t in "$BUILD"/tests/test_*; do
+for t in "$BUILD"/tests/test_* "$BUILD"/tests/replay_*; do
     [ -x "$t" ] || continue
-    "$t" >"$out" 2>&1
+    case "$t" in
+    */replay_*) target=${t##*/replay_}; set -- fuzz/corpus/$target fuzz/regression/$target ;;
+    *) set -- ;;
+    esac
+    "$t" "$@" >"$out" 2>&1
     rc=$?
     p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test(s)\./\1/p' "$out" | awk '{s+=$1} END {print s+0}')
     f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test(s).*/\1/p' "$out" | awk '{s+=$1} END {print s+0}')

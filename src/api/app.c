@@ -37,40 +37,30 @@ int api_core_ctx(struct http_request *req, struct core_ctx *cx)
     return 0;
 }
 
-void api_send_json(struct http_response *resp, int status, json_t *v)
+void api_json_begin(struct http_response *resp, int status, struct jw *w)
 {
     resp->status = status;
     buf_reset(&resp->body);
-    if (!v) {
+    jw_init(w, &resp->body);
+}
+
+void api_json_end(struct http_response *resp, struct jw *w)
+{
+    (void)w;
+    if (resp->body.oom) {
+        buf_reset(&resp->body);
         resp->status = 500;
         buf_append_str(&resp->body, "{}");
-        return;
     }
-    size_t n = json_dumpb(v, NULL, 0, JSON_COMPACT);
-    if (n == 0 || buf_append(&resp->body, "", 0) != 0) {
-        json_decref(v);
-        resp->status = 500;
-        return;
-    }
-    char *p = malloc(n);
-    if (p && json_dumpb(v, p, n, JSON_COMPACT) == n)
-        buf_append(&resp->body, p, n);
-    else
-        resp->status = 500;
-    free(p);
-    json_decref(v);
 }
 
-json_t *api_str_or_null(const char *s)
+void api_write_time(struct jw *w, int64_t ms)
 {
-    return s ? json_string(s) : json_null();
-}
-
-json_t *api_time_or_null(int64_t ms)
-{
-    if (!ms)
-        return json_null();
+    if (!ms) {
+        jw_null(w);
+        return;
+    }
     char t[32];
     core_format_time(ms, t);
-    return json_string(t);
+    jw_str(w, t);
 }

@@ -6,6 +6,7 @@
 
 #include "core/core.h"
 #include "http/http.h"
+#include "util/jw.h"
 
 struct api_app {
     const char *store_url;
@@ -24,12 +25,17 @@ void api_worker_fini(void *app, void *worker);
  * R_EBUSY when the worker has no store connection. */
 int api_core_ctx(struct http_request *req, struct core_ctx *cx);
 
-/* Serialises v (reference stolen) as the response body with the status. */
-void api_send_json(struct http_response *resp, int status, json_t *v);
+/* Starts a JSON response body with the status; write it with w, then api_json_end. */
+void api_json_begin(struct http_response *resp, int status, struct jw *w);
+/* Finishes the body: a body that outgrew its buffer becomes a 500. */
+void api_json_end(struct http_response *resp, struct jw *w);
 
-/* A JSON string value or NULL for a NULL pointer. */
-json_t *api_str_or_null(const char *s);
-/* An ISO-8601 time with milliseconds, or JSON null for 0. */
-json_t *api_time_or_null(int64_t ms);
+/* An ISO-8601 UTC time with milliseconds, or null for 0. */
+void api_write_time(struct jw *w, int64_t ms);
+static inline void api_write_ktime(struct jw *w, const char *key, int64_t ms)
+{
+    jw_key(w, key);
+    api_write_time(w, ms);
+}
 
 #endif

@@ -1,6 +1,5 @@
 /* Administrative subcommands: init (bootstrap a team), user add, token add. */
 #include <getopt.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,13 +54,11 @@ static void close_ctx(struct core_ctx *cx)
     arena_free(cx->a);
 }
 
-static void print_json(json_t *v)
+/* Prints the JSON written into b as one line. */
+static void print_buf(struct buf *b)
 {
-    char *s = json_dumps(v, JSON_COMPACT);
-    if (s)
-        puts(s);
-    free(s);
-    json_decref(v);
+    puts(buf_cstr(b));
+    buf_free(b);
 }
 
 int cli_init(int argc, char **argv)
@@ -96,8 +93,19 @@ int cli_init(int argc, char **argv)
     else if (rc)
         fprintf(stderr, "roster init: %s\n", roster_err_str(rc));
     else
-        print_json(json_pack("{s:s, s:s, s:s, s:s}", "team", b.team, "key_id", b.key_id,
-                             "key_secret", b.key_secret, "api_token", b.api_token));
+    {
+        struct buf out;
+        struct jw w;
+        buf_init(&out, 0);
+        jw_init(&w, &out);
+        jw_obj_begin(&w);
+        jw_kstr(&w, "team", b.team);
+        jw_kstr(&w, "key_id", b.key_id);
+        jw_kstr(&w, "key_secret", b.key_secret);
+        jw_kstr(&w, "api_token", b.api_token);
+        jw_obj_end(&w);
+        print_buf(&out);
+    }
     close_ctx(&cx);
     return rc ? 1 : 0;
 }
@@ -153,7 +161,14 @@ int cli_user(int argc, char **argv)
                 : rc == R_EINVAL ? "user names are letters, digits, '.', '_' and '-'"
                                  : roster_err_str(rc));
     else
-        print_json(asa_render_user(&u, t.name));
+    {
+        struct buf out;
+        struct jw w;
+        buf_init(&out, 0);
+        jw_init(&w, &out);
+        asa_write_user(&w, &u, t.name);
+        print_buf(&out);
+    }
     close_ctx(&cx);
     return rc ? 1 : 0;
 }
@@ -197,7 +212,18 @@ int cli_token(int argc, char **argv)
     if (rc)
         fprintf(stderr, "roster token add: %s\n", roster_err_str(rc));
     else
-        print_json(json_pack("{s:s, s:s, s:s}", "team", team, "user", user, "api_token", tok));
+    {
+        struct buf out;
+        struct jw w;
+        buf_init(&out, 0);
+        jw_init(&w, &out);
+        jw_obj_begin(&w);
+        jw_kstr(&w, "team", team);
+        jw_kstr(&w, "user", user);
+        jw_kstr(&w, "api_token", tok);
+        jw_obj_end(&w);
+        print_buf(&out);
+    }
     close_ctx(&cx);
     return rc ? 1 : 0;
 }

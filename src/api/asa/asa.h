@@ -54,12 +54,15 @@ int asa_query_status(struct http_request *req, struct http_response *resp, unsig
 
 /* ---- render.c ---- */
 
-json_t *asa_render_group(const struct store_group *g);
-json_t *asa_render_user(const struct store_user *u, const char *team_name);
-json_t *asa_render_key(const struct store_key *k);
-/* Wraps rows in {"list":[…]} and sends 200 with the page's Link header. */
-void asa_send_list(struct http_request *req, struct http_response *resp, json_t *list,
-                   const struct core_page_info *info);
+void asa_write_group(struct jw *w, const struct store_group *g);
+void asa_write_user(struct jw *w, const struct store_user *u, const char *team_name);
+/* A service-user key; secret is written only when given (on creation). */
+void asa_write_key(struct jw *w, const struct store_key *k, const char *secret);
+/* A list response: 200, the page's Link header (info may be NULL), then {"list":[ … ]}
+ * around the rows written between begin and end. */
+void asa_list_begin(struct http_request *req, struct http_response *resp, struct jw *w,
+                    const struct core_page_info *info);
+void asa_list_end(struct http_response *resp, struct jw *w);
 
 /* ---- body helpers (render.c) ---- */
 

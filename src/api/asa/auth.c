@@ -118,9 +118,12 @@ void asa_service_token(struct http_request *req, struct http_response *resp)
         asa_core_error(resp, rc, NULL);
         return;
     }
-    char t[32];
-    core_format_time(exp, t);
-    api_send_json(resp, 200,
-                  json_pack("{s:s, s:s, s:s}", "bearer_token", token, "expires_at", t,
-                            "team_name", asa_param(req, 0)));
+    struct jw w;
+    api_json_begin(resp, 200, &w);
+    jw_obj_begin(&w);
+    jw_kstr(&w, "bearer_token", token);
+    api_write_ktime(&w, "expires_at", exp);
+    jw_kstr(&w, "team_name", asa_param(req, 0));
+    jw_obj_end(&w);
+    api_json_end(resp, &w);
 }

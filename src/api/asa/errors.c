@@ -5,14 +5,25 @@
 void asa_error(struct http_response *resp, int status, const char *type, const char *message,
                const char *path)
 {
-    json_t *errs = json_array();
+    struct jw w;
+    if (!message)
+        message = "request failed";
+    api_json_begin(resp, status, &w);
+    jw_obj_begin(&w);
+    jw_kstr(&w, "type", type);
+    jw_kstr(&w, "message", message);
+    jw_kint(&w, "code", status);
+    jw_key(&w, "errors");
+    jw_arr_begin(&w);
     if (path) {
-        json_array_append_new(errs,
-                              json_pack("{s:s, s:s}", "path", path, "message", message));
+        jw_obj_begin(&w);
+        jw_kstr(&w, "path", path);
+        jw_kstr(&w, "message", message);
+        jw_obj_end(&w);
     }
-    api_send_json(resp, status,
-                  json_pack("{s:s, s:s, s:i, s:o}", "type", type, "message", message, "code",
-                            status, "errors", errs));
+    jw_arr_end(&w);
+    jw_obj_end(&w);
+    api_json_end(resp, &w);
 }
 
 void asa_core_error(struct http_response *resp, int err, const char *what)

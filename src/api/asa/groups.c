@@ -5,6 +5,14 @@
 #include "util/err.h"
 
 
+static void asa_send_group(struct http_response *resp, int status, const struct store_group *g)
+{
+    struct jw w;
+    api_json_begin(resp, status, &w);
+    asa_write_group(&w, g);
+    api_json_end(resp, &w);
+}
+
 void asa_groups_list(struct http_request *req, struct http_response *resp)
 {
     struct asa_call c;
@@ -40,10 +48,11 @@ void asa_groups_list(struct http_request *req, struct http_response *resp)
         asa_core_error(resp, rc, rc == R_EINVAL ? "offset does not name a group" : NULL);
         return;
     }
-    json_t *list = json_array();
+    struct jw w;
+    asa_list_begin(req, resp, &w, &info);
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(list, asa_render_group(&rows[i]));
-    asa_send_list(req, resp, list, &info);
+        asa_write_group(&w, &rows[i]);
+    asa_list_end(resp, &w);
 }
 
 void asa_groups_create(struct http_request *req, struct http_response *resp)
@@ -77,7 +86,7 @@ void asa_groups_create(struct http_request *req, struct http_response *resp)
         asa_core_error(resp, rc, rc == R_EEXIST ? "a group with this name exists" : NULL);
         return;
     }
-    api_send_json(resp, 201, asa_render_group(&g));
+    asa_send_group(resp, 201, &g);
 }
 
 void asa_group_get(struct http_request *req, struct http_response *resp)
@@ -91,7 +100,7 @@ void asa_group_get(struct http_request *req, struct http_response *resp)
         asa_core_error(resp, rc, "no such group");
         return;
     }
-    api_send_json(resp, 200, asa_render_group(&g));
+    asa_send_group(resp, 200, &g);
 }
 
 void asa_group_update(struct http_request *req, struct http_response *resp)
@@ -170,10 +179,11 @@ void asa_send_users(struct http_request *req, struct http_response *resp, struct
         asa_core_error(resp, rc, rc == R_EINVAL ? "offset does not name a user" : what);
         return;
     }
-    json_t *list = json_array();
+    struct jw w;
+    asa_list_begin(req, resp, &w, info);
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(list, asa_render_user(&rows[i], c->team.name));
-    asa_send_list(req, resp, list, info);
+        asa_write_user(&w, &rows[i], c->team.name);
+    asa_list_end(resp, &w);
 }
 
 void asa_group_users(struct http_request *req, struct http_response *resp)

@@ -1,72 +1,99 @@
 /* ASA object shapes (asa.md §4), list envelopes and request-body accessors. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "api/asa/asa.h"
 
-json_t *asa_render_group(const struct store_group *g)
+void asa_write_group(struct jw *w, const struct store_group *g)
 {
-    json_t *roles = json_array();
     const char *names[3];
     size_t n = core_role_names(g->roles, names);
+    jw_obj_begin(w);
+    jw_kstr(w, "id", g->uuid);
+    jw_kstr(w, "name", g->name);
+    jw_key(w, "roles");
+    jw_arr_begin(w);
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(roles, json_string(names[i]));
-    return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "id", g->uuid, "name", g->name, "roles",
-                     roles, "federated_from_team", api_str_or_null(g->federated_from_team),
-                     "federation_approved_at", api_time_or_null(g->federation_approved_at),
-                     "deleted_at", api_time_or_null(g->deleted_at));
+        jw_str(w, names[i]);
+    jw_arr_end(w);
+    jw_kstr(w, "federated_from_team", g->federated_from_team);
+    api_write_ktime(w, "federation_approved_at", g->federation_approved_at);
+    api_write_ktime(w, "deleted_at", g->deleted_at);
+    jw_obj_end(w);
 }
 
-json_t *asa_render_user(const struct store_user *u, const char *team_name)
+/* full_name: the display name, else "first last" (either may be missing). */
+static void write_full_name(struct jw *w, const struct store_user *u)
 {
-    json_t *details;
-    if (u->user_type == USER_SERVICE) {
-        details = json_null();
-    } else {
-        const char *full = u->display_name;
-        char *tmp = NULL;
-        if (!full) {
-            size_t a = u->first_name ? strlen(u->first_name) : 0;
-            size_t b = u->last_name ? strlen(u->last_name) : 0;
-            tmp = malloc(a + b + 2);
-            if (tmp) {
-                memcpy(tmp, u->first_name ? u->first_name : "", a);
-                size_t o = a;
-                if (a && b)
-                    tmp[o++] = ' ';
-                memcpy(tmp + o, u->last_name ? u->last_name : "", b);
-                tmp[o + b] = 0;
-            }
-            full = tmp;
-        }
-        details = json_pack("{s:o, s:o, s:o, s:o}", "first_name",
-                            api_str_or_null(u->first_name), "last_name",
-                            api_str_or_null(u->last_name), "full_name", api_str_or_null(full),
-                            "email", api_str_or_null(u->email));
-        free(tmp);
+    if (u->display_name || (!u->first_name && !u->last_name)) {
+        jw_str(w, u->display_name);
+        return;
     }
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:n, s:n}", "id", u->uuid, "name",
-                     u->name, "team_name", team_name, "status",
-                     core_asa_status_name(core_user_asa_status(u)), "user_type",
-                     u->user_type == USER_SERVICE ? "service" : "human", "details", details,
-                     "deleted_at", api_time_or_null(u->deleted_at),
-                     "oauth_client_application_id", "role_grants");
+    struct buf b;
+    buf_init(&b, 4096);
+    if (u->first_name)
+        buf_append_str(&b, u->first_name);
+    if (u->first_name && u->last_name)
+        buf_append_str(&b, " ");
+    if (u->last_name)
+        buf_append_str(&b, u->last_name);
+    jw_strn(w, buf_cstr(&b), b.n);
+    buf_free(&b);
 }
 
-json_t *asa_render_key(const struct store_key *k)
+void asa_write_user(struct jw *w, const struct store_user *u, const char *team_name)
 {
-    return json_pack("{s:s, s:o, s:o, s:o}", "id", k->uuid, "issued_at",
-                     api_time_or_null(k->issued_at), "expires_at",
-                     api_time_or_null(k->expires_at), "last_used",
-                     api_time_or_null(k->last_used));
+    jw_obj_begin(w);
+    jw_kstr(w, "id", u->uuid);
+    jw_kstr(w, "name", u->name);
+    jw_kstr(w, "team_name", team_name);
+    jw_kstr(w, "status", core_asa_status_name(core_user_asa_status(u)));
+    jw_kstr(w, "user_type", u->user_type == USER_SERVICE ? "service" : "human");
+    jw_key(w, "details");
+    if (u->user_type == USER_SERVICE) {
+        jw_null(w);
+    } else {
+        jw_obj_begin(w);
+        jw_kstr(w, "first_name", u->first_name);
+        jw_kstr(w, "last_name", u->last_name);
+        jw_key(w, "full_name");
+        write_full_name(w, u);
+        jw_kstr(w, "email", u->email);
+        jw_obj_end(w);
+    }
+    api_write_ktime(w, "deleted_at", u->deleted_at);
+    jw_knull(w, "oauth_client_application_id");
+    jw_knull(w, "role_grants");
+    jw_obj_end(w);
 }
 
-void asa_send_list(struct http_request *req, struct http_response *resp, json_t *list,
-                   const struct core_page_info *info)
+void asa_write_key(struct jw *w, const struct store_key *k, const char *secret)
+{
+    jw_obj_begin(w);
+    jw_kstr(w, "id", k->uuid);
+    api_write_ktime(w, "issued_at", k->issued_at);
+    api_write_ktime(w, "expires_at", k->expires_at);
+    api_write_ktime(w, "last_used", k->last_used);
+    if (secret)
+        jw_kstr(w, "secret", secret);
+    jw_obj_end(w);
+}
+
+void asa_list_begin(struct http_request *req, struct http_response *resp, struct jw *w,
+                    const struct core_page_info *info)
 {
     if (info)
         asa_page_links(req, resp, info);
-    api_send_json(resp, 200, json_pack("{s:o}", "list", list));
+    api_json_begin(resp, 200, w);
+    jw_obj_begin(w);
+    jw_key(w, "list");
+    jw_arr_begin(w);
+}
+
+void asa_list_end(struct http_response *resp, struct jw *w)
+{
+    jw_arr_end(w);
+    jw_obj_end(w);
+    api_json_end(resp, w);
 }
 
 json_t *asa_body_object(struct http_request *req, struct http_response *resp)

@@ -39,7 +39,10 @@ void asa_service_users_list(struct http_request *req, struct http_response *resp
 static void send_user(struct http_response *resp, struct asa_call *c, int status,
                       const struct store_user *u)
 {
-    api_send_json(resp, status, asa_render_user(u, c->team.name));
+    struct jw w;
+    api_json_begin(resp, status, &w);
+    asa_write_user(&w, u, c->team.name);
+    api_json_end(resp, &w);
 }
 
 static void user_get(struct http_request *req, struct http_response *resp, unsigned roles,
@@ -133,10 +136,11 @@ void asa_user_groups(struct http_request *req, struct http_response *resp)
         asa_core_error(resp, rc, rc == R_EINVAL ? "offset does not name a group" : "no such user");
         return;
     }
-    json_t *list = json_array();
+    struct jw w;
+    asa_list_begin(req, resp, &w, &info);
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(list, asa_render_group(&rows[i]));
-    asa_send_list(req, resp, list, &info);
+        asa_write_group(&w, &rows[i]);
+    asa_list_end(resp, &w);
 }
 
 void asa_current_user(struct http_request *req, struct http_response *resp)
@@ -144,9 +148,14 @@ void asa_current_user(struct http_request *req, struct http_response *resp)
     struct asa_call c;
     if (asa_begin(req, resp, 0, &c))
         return;
-    api_send_json(resp, 200,
-                  json_pack("{s:s, s:s, s:s}", "id", c.who.p.user_uuid, "name",
-                            c.who.p.user_name, "team_name", c.team.name));
+    struct jw w;
+    api_json_begin(resp, 200, &w);
+    jw_obj_begin(&w);
+    jw_kstr(&w, "id", c.who.p.user_uuid);
+    jw_kstr(&w, "name", c.who.p.user_name);
+    jw_kstr(&w, "team_name", c.team.name);
+    jw_obj_end(&w);
+    api_json_end(resp, &w);
 }
 
 void asa_service_users_create(struct http_request *req, struct http_response *resp)
@@ -189,10 +198,11 @@ void asa_keys_list(struct http_request *req, struct http_response *resp)
         asa_core_error(resp, rc, "no such service user");
         return;
     }
-    json_t *list = json_array();
+    struct jw w;
+    asa_list_begin(req, resp, &w, NULL);
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(list, asa_render_key(&rows[i]));
-    asa_send_list(req, resp, list, NULL);
+        asa_write_key(&w, &rows[i], NULL);
+    asa_list_end(resp, &w);
 }
 
 void asa_keys_create(struct http_request *req, struct http_response *resp)
@@ -207,9 +217,10 @@ void asa_keys_create(struct http_request *req, struct http_response *resp)
         asa_core_error(resp, rc, "no such service user");
         return;
     }
-    json_t *o = asa_render_key(&k);
-    json_object_set_new(o, "secret", json_string(secret));
-    api_send_json(resp, 200, o);
+    struct jw w;
+    api_json_begin(resp, 200, &w);
+    asa_write_key(&w, &k, secret);
+    api_json_end(resp, &w);
 }
 
 void asa_key_delete(struct http_request *req, struct http_response *resp)
