@@ -2,8 +2,8 @@
 CC ?= cc
 PKGS := libmicrohttpd jansson sqlite3 libsodium
 WARN := -std=c17 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla -Werror
-CFLAGS ?= -O2 -g
-CFLAGS += $(WARN) -D_GNU_SOURCE -Isrc -pthread
+OPT ?= -O2 -g
+CFLAGS := $(OPT) $(WARN) -D_GNU_SOURCE -Isrc -pthread
 BUILD ?= build
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -59,7 +59,7 @@ test: deps
 # The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
 sanitize:
 	@$(MAKE) --no-print-directory BUILD=build-san \
-	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  all unit
 	@ASAN_OPTIONS=detect_leaks=1 sh scripts/test.sh build-san
 
