@@ -150,7 +150,7 @@ int cli_serve(int argc, char **argv)
         .public_url = public_url && *public_url ? public_url : NULL,
         .threads = (unsigned)threads,
         .max_body = 1024 * 1024,
-        .max_header = 64 * 1024,
+        .max_header = 32 * 1024,
         .idle_timeout = 30,
         .max_connections = 1024,
         .json_max_depth = 32,

@@ -34,6 +34,8 @@ enum http_input_err {
     HTTP_IN_BAD_QUERY,         /* undecodable query string, too many params */
     HTTP_IN_TOO_BIG,           /* body over the limit: 413 */
     HTTP_IN_INTERNAL,          /* out of memory etc: 500 */
+    HTTP_IN_BAD_REQUEST,       /* malformed request (HTTP/1.1 without Host): 400 */
+    HTTP_IN_HEADERS_TOO_BIG,   /* request headers over the limit: 431 */
 };
 
 #define HTTP_MAX_SEGS 16
@@ -162,7 +164,9 @@ struct http_config {
     const char *public_url;  /* may be NULL */
     unsigned threads;        /* worker threads; 0 = number of cores (at least 2) */
     size_t max_body;         /* bytes; default 1 MiB → 413 beyond */
-    size_t max_header;       /* per-connection memory for headers; → 431 beyond */
+    size_t max_header;       /* bytes of request headers; → 431 (JSON) beyond. Headers far past
+                              * it (over 4x, at least 128 KiB) exhaust libmicrohttpd's
+                              * connection memory and get its own plain 431 page */
     unsigned idle_timeout;   /* seconds */
     unsigned max_connections;
     size_t json_max_depth;   /* default 32 */

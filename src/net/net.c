@@ -440,13 +440,35 @@ static bool content_length_too_big(struct http_server *s, struct MHD_Connection 
     return slice_parse_u64(slice_from_cstr(cl), &v) != 0 || v > s->cfg.max_body;
 }
 
+static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const char *key,
+                                       const char *value)
+{
+    size_t *total = cls;
+    (void)kind;
+    *total += (key ? strlen(key) : 0) + (value ? strlen(value) : 0) + 4;
+    return MHD_YES;
+}
+
+/* Checks what MHD accepts but we do not: header volume and HTTP/1.1 without Host. */
+static enum http_input_err check_headers(struct http_server *s, struct MHD_Connection *conn,
+                                         const char *version)
+{
+    size_t total = 0;
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, add_header_size, &total);
+    if (total > s->cfg.max_header)
+        return HTTP_IN_HEADERS_TOO_BIG;
+    if (version && strcmp(version, MHD_HTTP_VERSION_1_1) == 0 &&
+        !MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST))
+        return HTTP_IN_BAD_REQUEST;
+    return 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
 {
     struct http_server *s = cls;
     struct net_req *r = *con_cls;
-    (void)version;
     if (!r) {
         /* on_uri could not allocate: try once more with what MHD kept */
         r = req_new(s, conn, url);
@@ -471,6 +493,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_YES;
         }
         r->input_err = http__prepare(&r->req, r->target, s->dialects, s->ndialects, &r->dialect);
+        enum http_input_err herr = check_headers(s, conn, version);
+        if (herr) {
+            r->too_big = true; /* answered now; the body, if any, is discarded */
+            return respond_error(r, conn, herr);
+        }
         if (content_length_too_big(s, conn)) {
             /* answered before the body is read; MHD closes the connection afterwards */
             r->too_big = true;
@@ -581,6 +608,15 @@ static int listen_socket(const struct addrinfo *ai, unsigned short *port)
     return fd;
 }
 
+/* libmicrohttpd's per-connection pool holds headers and the read buffer: room for four
+ * times our header limit, so requests just over the limit reach check_headers and get a
+ * JSON 431 rather than libmicrohttpd's own page. */
+static size_t net_pool_size(size_t max_header)
+{
+    size_t n = max_header * 4;
+    return n < (128u << 10) ? (128u << 10) : n;
+}
+
 static void server_free(struct http_server *s)
 {
     if (!s)
@@ -630,7 +666,7 @@ struct http_server *http_server_start(const struct http_config *cfg,
     if (!s->cfg.max_body)
         s->cfg.max_body = 1u << 20;
     if (!s->cfg.max_header)
-        s->cfg.max_header = 64u << 10;
+        s->cfg.max_header = 32u << 10;
     if (!s->cfg.idle_timeout)
         s->cfg.idle_timeout = 30;
     if (!s->cfg.max_connections)
@@ -730,7 +766,8 @@ struct http_server *http_server_start(const struct http_config *cfg,
         flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
         MHD_OPTION_LISTEN_SOCKET, lfd, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->cfg.idle_timeout,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)s->cfg.max_connections,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)s->cfg.max_header, MHD_OPTION_NOTIFY_COMPLETED,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, net_pool_size(s->cfg.max_header),
+        MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, s, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_UNESCAPE_CALLBACK,
         no_unescape, NULL, MHD_OPTION_ARRAY, extra, MHD_OPTION_END);
     if (!s->mhd) {
