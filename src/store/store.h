@@ -214,8 +214,15 @@ struct store_ops {
                             const unsigned char hash[32], struct store_principal *out);
 };
 
+/* Further areas keep their operations in their own headers (store/project.h, store/okta.h)
+ * so each grows without touching the others; an engine fills every table it supports. */
+struct store_project_ops;
+struct store_okta_ops;
+
 struct store_conn {
     const struct store_ops *ops;
+    const struct store_project_ops *project; /* store/project.h; NULL if unsupported */
+    const struct store_okta_ops *okta;       /* store/okta.h; NULL if unsupported */
 };
 
 /* Opens a connection for the store URL ("sqlite:PATH" or "postgres://…"). Creates and

@@ -5,30 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/sqlite/internal.h"
 #include "store/sqlite/schema.h"
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/err.h"
 
-#define STMT_CACHE 128
-
-struct stmt_entry {
-    char *sql;
-    sqlite3_stmt *stmt;
-};
-
-struct sq_conn {
-    struct store_conn base;
-    sqlite3 *db;
-    struct stmt_entry cache[STMT_CACHE];
-    int in_tx;
-};
-
 static const struct store_ops sq_ops;
 
-#define SQ(c) ((struct sq_conn *)(c))
-
-static int sq_err(struct sq_conn *c, int rc)
+int sq__err(struct sq_conn *c, int rc)
 {
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
         return R_EBUSY;
@@ -49,7 +34,7 @@ static unsigned long sq_hash(const char *s)
 }
 
 /* Returns the cached prepared statement for sql (reset, bindings cleared), or NULL. */
-static sqlite3_stmt *sq_stmt(struct sq_conn *c, const char *sql)
+sqlite3_stmt *sq__stmt(struct sq_conn *c, const char *sql)
 {
     unsigned long h = sq_hash(sql);
     for (unsigned i = 0; i < STMT_CACHE; i++) {
@@ -95,7 +80,7 @@ static sqlite3_stmt *sq_stmt(struct sq_conn *c, const char *sql)
     return st;
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
+void sq__bind_text(sqlite3_stmt *st, int i, const char *s)
 {
     if (s)
         sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
@@ -103,7 +88,7 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s)
         sqlite3_bind_null(st, i);
 }
 
-static const char *col_text(struct arena *a, sqlite3_stmt *st, int i)
+const char *sq__col_text(struct arena *a, sqlite3_stmt *st, int i)
 {
     if (sqlite3_column_type(st, i) == SQLITE_NULL)
         return NULL;
@@ -111,7 +96,7 @@ static const char *col_text(struct arena *a, sqlite3_stmt *st, int i)
     return arena_strndup(a, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
 }
 
-static void col_copy(char *dst, size_t cap, sqlite3_stmt *st, int i)
+void sq__col_copy(char *dst, size_t cap, sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
     size_t n = (size_t)sqlite3_column_bytes(st, i);
@@ -123,12 +108,12 @@ static void col_copy(char *dst, size_t cap, sqlite3_stmt *st, int i)
 }
 
 /* Runs a statement expected to produce no rows. */
-static int sq_exec_done(struct sq_conn *c, sqlite3_stmt *st)
+int sq__exec_done(struct sq_conn *c, sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
-        return sq_err(c, rc);
+        return sq__err(c, rc);
     return 0;
 }
 
@@ -139,7 +124,7 @@ static int sq_exec_sql(struct sq_conn *c, const char *sql)
     if (rc != SQLITE_OK) {
         fprintf(stderr, "roster: sqlite: %s\n", msg ? msg : "?");
         sqlite3_free(msg);
-        return sq_err(c, rc);
+        return sq__err(c, rc);
     }
     return 0;
 }
@@ -149,10 +134,10 @@ static int sq_exec_sql(struct sq_conn *c, const char *sql)
 static int sq_begin(struct store_conn *sc, bool write)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq_stmt(c, write ? "BEGIN IMMEDIATE" : "BEGIN");
+    sqlite3_stmt *st = sq__stmt(c, write ? "BEGIN IMMEDIATE" : "BEGIN");
     if (!st)
         return R_ESTORE;
-    int rc = sq_exec_done(c, st);
+    int rc = sq__exec_done(c, st);
     if (!rc)
         c->in_tx = 1;
     return rc;
@@ -161,10 +146,10 @@ static int sq_begin(struct store_conn *sc, bool write)
 static int sq_commit(struct store_conn *sc)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq_stmt(c, "COMMIT");
+    sqlite3_stmt *st = sq__stmt(c, "COMMIT");
     if (!st)
         return R_ESTORE;
-    int rc = sq_exec_done(c, st);
+    int rc = sq__exec_done(c, st);
     if (!rc)
         c->in_tx = 0;
     return rc;
@@ -174,9 +159,9 @@ static void sq_rollback(struct store_conn *sc)
 {
     struct sq_conn *c = SQ(sc);
     if (!sqlite3_get_autocommit(c->db)) {
-        sqlite3_stmt *st = sq_stmt(c, "ROLLBACK");
+        sqlite3_stmt *st = sq__stmt(c, "ROLLBACK");
         if (st)
-            sq_exec_done(c, st);
+            sq__exec_done(c, st);
     }
     c->in_tx = 0;
 }
@@ -192,9 +177,9 @@ static int sq_team_row(struct sq_conn *c, struct arena *a, sqlite3_stmt *st,
         return R_ENOTFOUND;
     }
     if (rc != SQLITE_ROW)
-        return sq_err(c, rc);
+        return sq__err(c, rc);
     out->id = sqlite3_column_int64(st, 0);
-    out->name = col_text(a, st, 1);
+    out->name = sq__col_text(a, st, 1);
     out->created = sqlite3_column_int64(st, 2);
     sqlite3_reset(st);
     return out->name ? 0 : R_ENOMEM;
@@ -204,10 +189,10 @@ static int sq_team_get(struct store_conn *sc, struct arena *a, const char *name,
                        struct store_team *out)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq_stmt(c, "SELECT id, name, created FROM teams WHERE name = ?");
+    sqlite3_stmt *st = sq__stmt(c, "SELECT id, name, created FROM teams WHERE name = ?");
     if (!st)
         return R_ESTORE;
-    bind_text(st, 1, name);
+    sq__bind_text(st, 1, name);
     return sq_team_row(c, a, st, out);
 }
 
@@ -215,7 +200,7 @@ static int sq_team_get_by_id(struct store_conn *sc, struct arena *a, int64_t id,
                              struct store_team *out)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq_stmt(c, "SELECT id, name, created FROM teams WHERE id = ?");
+    sqlite3_stmt *st = sq__stmt(c, "SELECT id, name, created FROM teams WHERE id = ?");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, id);
@@ -225,12 +210,12 @@ static int sq_team_get_by_id(struct store_conn *sc, struct arena *a, int64_t id,
 static int sq_team_insert(struct store_conn *sc, struct store_team *t)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq_stmt(c, "INSERT INTO teams(name, created) VALUES (?, ?)");
+    sqlite3_stmt *st = sq__stmt(c, "INSERT INTO teams(name, created) VALUES (?, ?)");
     if (!st)
         return R_ESTORE;
-    bind_text(st, 1, t->name);
+    sq__bind_text(st, 1, t->name);
     sqlite3_bind_int64(st, 2, t->created);
-    int rc = sq_exec_done(c, st);
+    int rc = sq__exec_done(c, st);
     if (!rc)
         t->id = sqlite3_last_insert_rowid(c->db);
     return rc;
@@ -240,18 +225,18 @@ static int sq_team_counter_next(struct store_conn *sc, int64_t team_id, const ch
                                 int64_t start, int64_t *out)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq_stmt(c, "INSERT INTO team_counters(team_id, name, next) "
+    sqlite3_stmt *st = sq__stmt(c, "INSERT INTO team_counters(team_id, name, next) "
                                   "VALUES (?1, ?2, ?3 + 1) ON CONFLICT(team_id, name) "
                                   "DO UPDATE SET next = next + 1 RETURNING next - 1");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, team_id);
-    bind_text(st, 2, counter);
+    sq__bind_text(st, 2, counter);
     sqlite3_bind_int64(st, 3, start);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
         sqlite3_reset(st);
-        return sq_err(c, rc);
+        return sq__err(c, rc);
     }
     *out = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
@@ -270,17 +255,17 @@ static int sq_user_read(struct arena *a, sqlite3_stmt *st, struct store_user *u)
     memset(u, 0, sizeof(*u));
     u->id = sqlite3_column_int64(st, 0);
     u->team_id = sqlite3_column_int64(st, 1);
-    col_copy(u->uuid, sizeof(u->uuid), st, 2);
-    col_copy(u->okta_id, sizeof(u->okta_id), st, 3);
-    u->name = col_text(a, st, 4);
-    u->login = col_text(a, st, 5);
+    sq__col_copy(u->uuid, sizeof(u->uuid), st, 2);
+    sq__col_copy(u->okta_id, sizeof(u->okta_id), st, 3);
+    u->name = sq__col_text(a, st, 4);
+    u->login = sq__col_text(a, st, 5);
     u->user_type = sqlite3_column_int(st, 6);
     u->status = sqlite3_column_int(st, 7);
-    u->email = col_text(a, st, 8);
-    u->first_name = col_text(a, st, 9);
-    u->last_name = col_text(a, st, 10);
-    u->display_name = col_text(a, st, 11);
-    u->profile_json = col_text(a, st, 12);
+    u->email = sq__col_text(a, st, 8);
+    u->first_name = sq__col_text(a, st, 9);
+    u->last_name = sq__col_text(a, st, 10);
+    u->display_name = sq__col_text(a, st, 11);
+    u->profile_json = sq__col_text(a, st, 12);
     u->created = sqlite3_column_int64(st, 13);
     u->last_updated = sqlite3_column_int64(st, 14);
     u->status_changed = sqlite3_column_int64(st, 15);
@@ -298,7 +283,7 @@ static int sq_user_one(struct sq_conn *c, struct arena *a, sqlite3_stmt *st,
     }
     if (rc != SQLITE_ROW) {
         sqlite3_reset(st);
-        return sq_err(c, rc);
+        return sq__err(c, rc);
     }
     rc = sq_user_read(a, st, out);
     sqlite3_reset(st);
@@ -308,28 +293,28 @@ static int sq_user_one(struct sq_conn *c, struct arena *a, sqlite3_stmt *st,
 static int sq_user_insert(struct store_conn *sc, struct store_user *u)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq_stmt(
+    sqlite3_stmt *st = sq__stmt(
         c, "INSERT INTO users(team_id, uuid, okta_id, name, login, login_lc, user_type, status, "
            "email, first_name, last_name, display_name, profile_json, created, last_updated, "
            "status_changed) VALUES (?,?,?,?,?,lower(?5),?,?,?,?,?,?,?,?,?,?)");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, u->team_id);
-    bind_text(st, 2, u->uuid);
-    bind_text(st, 3, u->okta_id);
-    bind_text(st, 4, u->name);
-    bind_text(st, 5, u->login);
+    sq__bind_text(st, 2, u->uuid);
+    sq__bind_text(st, 3, u->okta_id);
+    sq__bind_text(st, 4, u->name);
+    sq__bind_text(st, 5, u->login);
     sqlite3_bind_int(st, 6, u->user_type);
     sqlite3_bind_int(st, 7, u->status);
-    bind_text(st, 8, u->email);
-    bind_text(st, 9, u->first_name);
-    bind_text(st, 10, u->last_name);
-    bind_text(st, 11, u->display_name);
-    bind_text(st, 12, u->profile_json);
+    sq__bind_text(st, 8, u->email);
+    sq__bind_text(st, 9, u->first_name);
+    sq__bind_text(st, 10, u->last_name);
+    sq__bind_text(st, 11, u->display_name);
+    sq__bind_text(st, 12, u->profile_json);
     sqlite3_bind_int64(st, 13, u->created);
     sqlite3_bind_int64(st, 14, u->last_updated);
     sqlite3_bind_int64(st, 15, u->status_changed);
-    int rc = sq_exec_done(c, st);
+    int rc = sq__exec_done(c, st);
     if (!rc)
         u->id = sqlite3_last_insert_rowid(c->db);
     return rc;
@@ -340,11 +325,11 @@ static int sq_user_get_by_name(struct store_conn *sc, struct arena *a, int64_t t
 {
     struct sq_conn *c = SQ(sc);
     sqlite3_stmt *st =
-        sq_stmt(c, "SELECT " USER_COLS " FROM users u WHERE u.team_id = ? AND u.name = ?");
+        sq__stmt(c, "SELECT " USER_COLS " FROM users u WHERE u.team_id = ? AND u.name = ?");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, team_id);
-    bind_text(st, 2, name);
+    sq__bind_text(st, 2, name);
     return sq_user_one(c, a, st, out);
 }
 
@@ -353,10 +338,10 @@ static int sq_user_get_by_uuid(struct store_conn *sc, struct arena *a, int64_t t
 {
     struct sq_conn *c = SQ(sc);
     sqlite3_stmt *st =
-        sq_stmt(c, "SELECT " USER_COLS " FROM users u WHERE u.uuid = ? AND u.team_id = ?");
+        sq__stmt(c, "SELECT " USER_COLS " FROM users u WHERE u.uuid = ? AND u.team_id = ?");
     if (!st)
         return R_ESTORE;
-    bind_text(st, 1, uuid);
+    sq__bind_text(st, 1, uuid);
     sqlite3_bind_int64(st, 2, team_id);
     return sq_user_one(c, a, st, out);
 }
@@ -365,7 +350,7 @@ static int sq_user_update_status(struct store_conn *sc, int64_t user_id, int sta
                                  int64_t deleted_at, int64_t now)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq_stmt(c, "UPDATE users SET status = ?, deleted_at = ?, "
+    sqlite3_stmt *st = sq__stmt(c, "UPDATE users SET status = ?, deleted_at = ?, "
                                   "status_changed = ?3, last_updated = ?3 WHERE id = ?4");
     if (!st)
         return R_ESTORE;
@@ -373,7 +358,7 @@ static int sq_user_update_status(struct store_conn *sc, int64_t user_id, int sta
     sqlite3_bind_int64(st, 2, deleted_at);
     sqlite3_bind_int64(st, 3, now);
     sqlite3_bind_int64(st, 4, user_id);
-    return sq_exec_done(c, st);
+    return sq__exec_done(c, st);
 }
 
 /* Reverses rows fetched backwards so they come out in display order. */
@@ -442,7 +427,7 @@ static int sq_user_list(struct store_conn *sc, struct arena *a, const struct sto
         rc = R_ENOMEM;
         goto out;
     }
-    sqlite3_stmt *st = sq_stmt(c, buf_cstr(&b));
+    sqlite3_stmt *st = sq__stmt(c, buf_cstr(&b));
     if (!st) {
         rc = R_ESTORE;
         goto out;
@@ -453,11 +438,11 @@ static int sq_user_list(struct store_conn *sc, struct arena *a, const struct sto
     if (f->not_in_group_id > 0)
         sqlite3_bind_int64(st, 3, f->not_in_group_id);
     if (f->contains)
-        bind_text(st, 4, f->contains);
+        sq__bind_text(st, 4, f->contains);
     if (f->starts_with)
-        bind_text(st, 5, f->starts_with);
+        sq__bind_text(st, 5, f->starts_with);
     if (pg->after_name)
-        bind_text(st, 6, pg->after_name);
+        sq__bind_text(st, 6, pg->after_name);
     sqlite3_bind_int64(st, 7, (sqlite3_int64)pg->limit + 1);
     struct store_user *rows = arena_alloc(a, sizeof(*rows) * (pg->limit + 1));
     if (!rows) {
@@ -472,7 +457,7 @@ static int sq_user_list(struct store_conn *sc, struct arena *a, const struct sto
         k++;
     }
     if (!rc && s != SQLITE_ROW && s != SQLITE_DONE)
-        rc = sq_err(c, s);
+        rc = sq__err(c, s);
     sqlite3_reset(st);
     if (rc)
         goto out;
@@ -501,15 +486,15 @@ static int sq_group_read(struct arena *a, sqlite3_stmt *st, struct store_group *
     memset(g, 0, sizeof(*g));
     g->id = sqlite3_column_int64(st, 0);
     g->team_id = sqlite3_column_int64(st, 1);
-    col_copy(g->uuid, sizeof(g->uuid), st, 2);
-    col_copy(g->okta_id, sizeof(g->okta_id), st, 3);
-    g->name = col_text(a, st, 4);
-    g->description = col_text(a, st, 5);
-    g->profile_json = col_text(a, st, 6);
+    sq__col_copy(g->uuid, sizeof(g->uuid), st, 2);
+    sq__col_copy(g->okta_id, sizeof(g->okta_id), st, 3);
+    g->name = sq__col_text(a, st, 4);
+    g->description = sq__col_text(a, st, 5);
+    g->profile_json = sq__col_text(a, st, 6);
     g->roles = (unsigned)sqlite3_column_int(st, 7);
     g->type = sqlite3_column_int(st, 8);
     g->flags = (unsigned)sqlite3_column_int(st, 9);
-    g->federated_from_team = col_text(a, st, 10);
+    g->federated_from_team = sq__col_text(a, st, 10);
     g->federation_approved_at = sqlite3_column_int64(st, 11);
     g->created = sqlite3_column_int64(st, 12);
     g->last_updated = sqlite3_column_int64(st, 13);
@@ -530,7 +515,7 @@ static int sq_group_one(struct sq_conn *c, struct arena *a, sqlite3_stmt *st,
     }
     if (rc != SQLITE_ROW) {
         sqlite3_reset(st);
-        return sq_err(c, rc);
+        return sq__err(c, rc);
     }
     rc = sq_group_read(a, st, out);
     sqlite3_reset(st);
@@ -540,7 +525,7 @@ static int sq_group_one(struct sq_conn *c, struct arena *a, sqlite3_stmt *st,
 static int sq_group_insert(struct store_conn *sc, struct store_group *g)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq_stmt(
+    sqlite3_stmt *st = sq__stmt(
         c, "INSERT INTO groups(team_id, uuid, okta_id, name, description, profile_json, roles, "
            "type, flags, federated_from_team, federation_approved_at, created, last_updated, "
            "last_membership_updated, users_count, human_count) "
@@ -548,22 +533,22 @@ static int sq_group_insert(struct store_conn *sc, struct store_group *g)
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, g->team_id);
-    bind_text(st, 2, g->uuid);
-    bind_text(st, 3, g->okta_id);
-    bind_text(st, 4, g->name);
-    bind_text(st, 5, g->description);
-    bind_text(st, 6, g->profile_json);
+    sq__bind_text(st, 2, g->uuid);
+    sq__bind_text(st, 3, g->okta_id);
+    sq__bind_text(st, 4, g->name);
+    sq__bind_text(st, 5, g->description);
+    sq__bind_text(st, 6, g->profile_json);
     sqlite3_bind_int(st, 7, (int)g->roles);
     sqlite3_bind_int(st, 8, g->type);
     sqlite3_bind_int(st, 9, (int)g->flags);
-    bind_text(st, 10, g->federated_from_team);
+    sq__bind_text(st, 10, g->federated_from_team);
     sqlite3_bind_int64(st, 11, g->federation_approved_at);
     sqlite3_bind_int64(st, 12, g->created);
     sqlite3_bind_int64(st, 13, g->last_updated);
     sqlite3_bind_int64(st, 14, g->last_membership_updated);
     sqlite3_bind_int64(st, 15, g->users_count);
     sqlite3_bind_int64(st, 16, g->human_count);
-    int rc = sq_exec_done(c, st);
+    int rc = sq__exec_done(c, st);
     if (!rc)
         g->id = sqlite3_last_insert_rowid(c->db);
     return rc;
@@ -574,7 +559,7 @@ static int sq_group_get_by_name(struct store_conn *sc, struct arena *a, int64_t 
                                 struct store_group *out)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq_stmt(
+    sqlite3_stmt *st = sq__stmt(
         c, include_deleted
                ? "SELECT " GROUP_COLS " FROM groups g WHERE g.team_id = ? AND g.name = ? "
                  "ORDER BY g.deleted_at = 0 DESC, g.deleted_at DESC LIMIT 1"
@@ -583,7 +568,7 @@ static int sq_group_get_by_name(struct store_conn *sc, struct arena *a, int64_t 
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, team_id);
-    bind_text(st, 2, name);
+    sq__bind_text(st, 2, name);
     return sq_group_one(c, a, st, out);
 }
 
@@ -592,10 +577,10 @@ static int sq_group_get_by_uuid(struct store_conn *sc, struct arena *a, int64_t 
 {
     struct sq_conn *c = SQ(sc);
     sqlite3_stmt *st =
-        sq_stmt(c, "SELECT " GROUP_COLS " FROM groups g WHERE g.uuid = ? AND g.team_id = ?");
+        sq__stmt(c, "SELECT " GROUP_COLS " FROM groups g WHERE g.uuid = ? AND g.team_id = ?");
     if (!st)
         return R_ESTORE;
-    bind_text(st, 1, uuid);
+    sq__bind_text(st, 1, uuid);
     sqlite3_bind_int64(st, 2, team_id);
     return sq_group_one(c, a, st, out);
 }
@@ -604,7 +589,7 @@ static int sq_group_get_builtin(struct store_conn *sc, struct arena *a, int64_t 
                                 struct store_group *out)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq_stmt(c, "SELECT " GROUP_COLS " FROM groups g WHERE g.team_id = ? "
+    sqlite3_stmt *st = sq__stmt(c, "SELECT " GROUP_COLS " FROM groups g WHERE g.team_id = ? "
                                   "AND g.type = 1 AND g.deleted_at = 0");
     if (!st)
         return R_ESTORE;
@@ -617,32 +602,32 @@ static int sq_group_update_roles(struct store_conn *sc, int64_t group_id, unsign
 {
     struct sq_conn *c = SQ(sc);
     sqlite3_stmt *st =
-        sq_stmt(c, "UPDATE groups SET roles = ?, last_updated = ? WHERE id = ?");
+        sq__stmt(c, "UPDATE groups SET roles = ?, last_updated = ? WHERE id = ?");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int(st, 1, (int)roles);
     sqlite3_bind_int64(st, 2, now);
     sqlite3_bind_int64(st, 3, group_id);
-    return sq_exec_done(c, st);
+    return sq__exec_done(c, st);
 }
 
 static int sq_group_delete(struct store_conn *sc, int64_t group_id, int64_t now)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq_stmt(c, "DELETE FROM memberships WHERE group_id = ?");
+    sqlite3_stmt *st = sq__stmt(c, "DELETE FROM memberships WHERE group_id = ?");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, group_id);
-    int rc = sq_exec_done(c, st);
+    int rc = sq__exec_done(c, st);
     if (rc)
         return rc;
-    st = sq_stmt(c, "UPDATE groups SET deleted_at = ?, users_count = 0, human_count = 0, "
+    st = sq__stmt(c, "UPDATE groups SET deleted_at = ?, users_count = 0, human_count = 0, "
                     "last_membership_updated = ?1 WHERE id = ?");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, now);
     sqlite3_bind_int64(st, 2, group_id);
-    return sq_exec_done(c, st);
+    return sq__exec_done(c, st);
 }
 
 static int sq_group_list(struct store_conn *sc, struct arena *a,
@@ -695,7 +680,7 @@ static int sq_group_list(struct store_conn *sc, struct arena *a,
         rc = R_ENOMEM;
         goto out;
     }
-    sqlite3_stmt *st = sq_stmt(c, buf_cstr(&b));
+    sqlite3_stmt *st = sq__stmt(c, buf_cstr(&b));
     if (!st) {
         rc = R_ESTORE;
         goto out;
@@ -705,14 +690,14 @@ static int sq_group_list(struct store_conn *sc, struct arena *a,
     if (f->member_user_id > 0)
         sqlite3_bind_int64(st, 2, f->member_user_id);
     if (f->contains)
-        bind_text(st, p++, f->contains);
+        sq__bind_text(st, p++, f->contains);
     for (size_t i = 0; i < f->nids; i++)
-        bind_text(st, p++, f->ids[i]);
+        sq__bind_text(st, p++, f->ids[i]);
     for (size_t i = 0; i < f->nignore; i++)
-        bind_text(st, p++, f->ignore[i]);
+        sq__bind_text(st, p++, f->ignore[i]);
     if (pg->after_name) {
-        bind_text(st, cursor_param, pg->after_name);
-        bind_text(st, cursor_param + 1, pg->after_uuid);
+        sq__bind_text(st, cursor_param, pg->after_name);
+        sq__bind_text(st, cursor_param + 1, pg->after_uuid);
     }
     sqlite3_bind_int64(st, param, (sqlite3_int64)pg->limit + 1);
     struct store_group *rows = arena_alloc(a, sizeof(*rows) * (pg->limit + 1));
@@ -728,7 +713,7 @@ static int sq_group_list(struct store_conn *sc, struct arena *a,
         k++;
     }
     if (!rc && s != SQLITE_ROW && s != SQLITE_DONE)
-        rc = sq_err(c, s);
+        rc = sq__err(c, s);
     sqlite3_reset(st);
     if (rc)
         goto out;
@@ -748,7 +733,7 @@ out:
 static int sq_count_add(struct sq_conn *c, int64_t group_id, int64_t users, int64_t humans,
                         int64_t now)
 {
-    sqlite3_stmt *st = sq_stmt(c, "UPDATE groups SET users_count = users_count + ?, "
+    sqlite3_stmt *st = sq__stmt(c, "UPDATE groups SET users_count = users_count + ?, "
                                   "human_count = human_count + ?, last_membership_updated = ? "
                                   "WHERE id = ?");
     if (!st)
@@ -757,22 +742,22 @@ static int sq_count_add(struct sq_conn *c, int64_t group_id, int64_t users, int6
     sqlite3_bind_int64(st, 2, humans);
     sqlite3_bind_int64(st, 3, now);
     sqlite3_bind_int64(st, 4, group_id);
-    return sq_exec_done(c, st);
+    return sq__exec_done(c, st);
 }
 
 static int sq_member_add(struct store_conn *sc, const struct store_group *g,
                          const struct store_user *u, int64_t now, bool *changed)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq_stmt(c, "INSERT INTO memberships(group_id, user_name, user_id, "
+    sqlite3_stmt *st = sq__stmt(c, "INSERT INTO memberships(group_id, user_name, user_id, "
                                   "created) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, g->id);
-    bind_text(st, 2, u->name);
+    sq__bind_text(st, 2, u->name);
     sqlite3_bind_int64(st, 3, u->id);
     sqlite3_bind_int64(st, 4, now);
-    int rc = sq_exec_done(c, st);
+    int rc = sq__exec_done(c, st);
     if (rc)
         return rc;
     *changed = sqlite3_changes(c->db) > 0;
@@ -786,12 +771,12 @@ static int sq_member_remove(struct store_conn *sc, const struct store_group *g,
 {
     struct sq_conn *c = SQ(sc);
     sqlite3_stmt *st =
-        sq_stmt(c, "DELETE FROM memberships WHERE group_id = ? AND user_name = ?");
+        sq__stmt(c, "DELETE FROM memberships WHERE group_id = ? AND user_name = ?");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, g->id);
-    bind_text(st, 2, u->name);
-    int rc = sq_exec_done(c, st);
+    sq__bind_text(st, 2, u->name);
+    int rc = sq__exec_done(c, st);
     if (rc)
         return rc;
     *changed = sqlite3_changes(c->db) > 0;
@@ -803,7 +788,7 @@ static int sq_member_remove(struct store_conn *sc, const struct store_group *g,
 static int sq_member_remove_user(struct store_conn *sc, const struct store_user *u, int64_t now)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq_stmt(c, "UPDATE groups SET users_count = users_count - 1, "
+    sqlite3_stmt *st = sq__stmt(c, "UPDATE groups SET users_count = users_count - 1, "
                                   "human_count = human_count - ?, last_membership_updated = ? "
                                   "WHERE id IN (SELECT group_id FROM memberships WHERE "
                                   "user_id = ?)");
@@ -812,21 +797,21 @@ static int sq_member_remove_user(struct store_conn *sc, const struct store_user 
     sqlite3_bind_int64(st, 1, u->user_type == USER_HUMAN ? 1 : 0);
     sqlite3_bind_int64(st, 2, now);
     sqlite3_bind_int64(st, 3, u->id);
-    int rc = sq_exec_done(c, st);
+    int rc = sq__exec_done(c, st);
     if (rc)
         return rc;
-    st = sq_stmt(c, "DELETE FROM memberships WHERE user_id = ?");
+    st = sq__stmt(c, "DELETE FROM memberships WHERE user_id = ?");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, u->id);
-    return sq_exec_done(c, st);
+    return sq__exec_done(c, st);
 }
 
 static int sq_builtin_count_add(struct store_conn *sc, int64_t team_id, int64_t users,
                                 int64_t humans)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq_stmt(c, "UPDATE groups SET users_count = users_count + ?, "
+    sqlite3_stmt *st = sq__stmt(c, "UPDATE groups SET users_count = users_count + ?, "
                                   "human_count = human_count + ? WHERE team_id = ? AND "
                                   "type = 1 AND deleted_at = 0");
     if (!st)
@@ -834,14 +819,14 @@ static int sq_builtin_count_add(struct store_conn *sc, int64_t team_id, int64_t 
     sqlite3_bind_int64(st, 1, users);
     sqlite3_bind_int64(st, 2, humans);
     sqlite3_bind_int64(st, 3, team_id);
-    return sq_exec_done(c, st);
+    return sq__exec_done(c, st);
 }
 
 static int sq_principal_roles(struct store_conn *sc, int64_t team_id, int64_t user_id,
                               unsigned *roles)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq_stmt(
+    sqlite3_stmt *st = sq__stmt(
         c, "SELECT g.roles FROM memberships m JOIN groups g ON g.id = m.group_id "
            "WHERE m.user_id = ?2 AND g.deleted_at = 0 AND g.roles <> 0 "
            "UNION ALL SELECT roles FROM groups WHERE team_id = ?1 AND type = 1 AND deleted_at = 0");
@@ -855,7 +840,7 @@ static int sq_principal_roles(struct store_conn *sc, int64_t team_id, int64_t us
         r |= (unsigned)sqlite3_column_int(st, 0);
     sqlite3_reset(st);
     if (s != SQLITE_DONE)
-        return sq_err(c, s);
+        return sq__err(c, s);
     *roles = r;
     return 0;
 }
@@ -868,7 +853,7 @@ static void sq_key_read(sqlite3_stmt *st, struct store_key *k)
     k->id = sqlite3_column_int64(st, 0);
     k->team_id = sqlite3_column_int64(st, 1);
     k->user_id = sqlite3_column_int64(st, 2);
-    col_copy(k->uuid, sizeof(k->uuid), st, 3);
+    sq__col_copy(k->uuid, sizeof(k->uuid), st, 3);
     const void *h = sqlite3_column_blob(st, 4);
     if (h && sqlite3_column_bytes(st, 4) == 32)
         memcpy(k->secret_hash, h, 32);
@@ -883,17 +868,17 @@ static void sq_key_read(sqlite3_stmt *st, struct store_key *k)
 static int sq_key_insert(struct store_conn *sc, struct store_key *k)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq_stmt(c, "INSERT INTO api_keys(team_id, user_id, uuid, secret_hash, "
+    sqlite3_stmt *st = sq__stmt(c, "INSERT INTO api_keys(team_id, user_id, uuid, secret_hash, "
                                   "issued_at, expires_at) VALUES (?,?,?,?,?,?)");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, k->team_id);
     sqlite3_bind_int64(st, 2, k->user_id);
-    bind_text(st, 3, k->uuid);
+    sq__bind_text(st, 3, k->uuid);
     sqlite3_bind_blob(st, 4, k->secret_hash, 32, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 5, k->issued_at);
     sqlite3_bind_int64(st, 6, k->expires_at);
-    int rc = sq_exec_done(c, st);
+    int rc = sq__exec_done(c, st);
     if (!rc)
         k->id = sqlite3_last_insert_rowid(c->db);
     return rc;
@@ -903,11 +888,11 @@ static int sq_key_get(struct store_conn *sc, int64_t team_id, const char *uuid,
                       struct store_key *out)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq_stmt(c, "SELECT " KEY_COLS " FROM api_keys WHERE uuid = ? AND "
+    sqlite3_stmt *st = sq__stmt(c, "SELECT " KEY_COLS " FROM api_keys WHERE uuid = ? AND "
                                   "team_id = ? AND deleted_at = 0");
     if (!st)
         return R_ESTORE;
-    bind_text(st, 1, uuid);
+    sq__bind_text(st, 1, uuid);
     sqlite3_bind_int64(st, 2, team_id);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -916,14 +901,14 @@ static int sq_key_get(struct store_conn *sc, int64_t team_id, const char *uuid,
         return 0;
     }
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? R_ENOTFOUND : sq_err(c, rc);
+    return rc == SQLITE_DONE ? R_ENOTFOUND : sq__err(c, rc);
 }
 
 static int sq_key_list(struct store_conn *sc, struct arena *a, int64_t user_id,
                        struct store_key **out, size_t *n)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq_stmt(c, "SELECT " KEY_COLS " FROM api_keys WHERE user_id = ? AND "
+    sqlite3_stmt *st = sq__stmt(c, "SELECT " KEY_COLS " FROM api_keys WHERE user_id = ? AND "
                                   "deleted_at = 0 ORDER BY issued_at, id LIMIT 1000");
     if (!st)
         return R_ESTORE;
@@ -947,7 +932,7 @@ static int sq_key_list(struct store_conn *sc, struct arena *a, int64_t user_id,
     if (!rows)
         rc = R_ENOMEM;
     else if (s != SQLITE_DONE)
-        rc = sq_err(c, s);
+        rc = sq__err(c, s);
     sqlite3_reset(st);
     *out = rows;
     *n = k;
@@ -956,12 +941,12 @@ static int sq_key_list(struct store_conn *sc, struct arena *a, int64_t user_id,
 
 static int sq_exec_id_time(struct sq_conn *c, const char *sql, int64_t a1, int64_t a2)
 {
-    sqlite3_stmt *st = sq_stmt(c, sql);
+    sqlite3_stmt *st = sq__stmt(c, sql);
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, a1);
     sqlite3_bind_int64(st, 2, a2);
-    return sq_exec_done(c, st);
+    return sq__exec_done(c, st);
 }
 
 static int sq_key_delete(struct store_conn *sc, int64_t key_id, int64_t now)
@@ -980,14 +965,14 @@ static int sq_key_expire_others(struct store_conn *sc, int64_t user_id, int64_t 
                                 int64_t expires_at)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq_stmt(c, "UPDATE api_keys SET expires_at = ? WHERE user_id = ? AND "
+    sqlite3_stmt *st = sq__stmt(c, "UPDATE api_keys SET expires_at = ? WHERE user_id = ? AND "
                                   "id <> ? AND deleted_at = 0 AND expires_at = 0");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, expires_at);
     sqlite3_bind_int64(st, 2, user_id);
     sqlite3_bind_int64(st, 3, keep_key_id);
-    return sq_exec_done(c, st);
+    return sq__exec_done(c, st);
 }
 
 static int sq_key_touch(struct store_conn *sc, int64_t key_id, int64_t now)
@@ -1005,7 +990,7 @@ static int sq_bearer_insert(struct store_conn *sc, const unsigned char hash[32],
                              expires_at - 2 * 3600 * 1000LL, 0);
     if (rc)
         return rc;
-    sqlite3_stmt *st = sq_stmt(c, "INSERT INTO bearer_tokens(hash, team_id, key_id, "
+    sqlite3_stmt *st = sq__stmt(c, "INSERT INTO bearer_tokens(hash, team_id, key_id, "
                                   "expires_at) VALUES (?,?,?,?)");
     if (!st)
         return R_ESTORE;
@@ -1013,7 +998,7 @@ static int sq_bearer_insert(struct store_conn *sc, const unsigned char hash[32],
     sqlite3_bind_int64(st, 2, team_id);
     sqlite3_bind_int64(st, 3, key_id);
     sqlite3_bind_int64(st, 4, expires_at);
-    return sq_exec_done(c, st);
+    return sq__exec_done(c, st);
 }
 
 static int sq_principal_row(struct sq_conn *c, struct arena *a, sqlite3_stmt *st,
@@ -1026,15 +1011,15 @@ static int sq_principal_row(struct sq_conn *c, struct arena *a, sqlite3_stmt *st
     }
     if (rc != SQLITE_ROW) {
         sqlite3_reset(st);
-        return sq_err(c, rc);
+        return sq__err(c, rc);
     }
     memset(out, 0, sizeof(*out));
     out->team_id = sqlite3_column_int64(st, 0);
     out->user_id = sqlite3_column_int64(st, 1);
     out->key_id = sqlite3_column_int64(st, 2);
-    out->team_name = col_text(a, st, 3);
-    out->user_name = col_text(a, st, 4);
-    col_copy(out->user_uuid, sizeof(out->user_uuid), st, 5);
+    out->team_name = sq__col_text(a, st, 3);
+    out->user_name = sq__col_text(a, st, 4);
+    sq__col_copy(out->user_uuid, sizeof(out->user_uuid), st, 5);
     out->user_status = sqlite3_column_int(st, 6);
     sqlite3_reset(st);
     return out->team_name && out->user_name ? 0 : R_ENOMEM;
@@ -1044,7 +1029,7 @@ static int sq_bearer_lookup(struct store_conn *sc, struct arena *a, const unsign
                             int64_t now, struct store_principal *out)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq_stmt(
+    sqlite3_stmt *st = sq__stmt(
         c, "SELECT t.id, u.id, k.id, t.name, u.name, u.uuid, u.status FROM bearer_tokens b "
            "JOIN api_keys k ON k.id = b.key_id JOIN users u ON u.id = k.user_id "
            "JOIN teams t ON t.id = b.team_id WHERE b.hash = ?1 AND b.expires_at > ?2 "
@@ -1061,7 +1046,7 @@ static int sq_api_token_insert(struct store_conn *sc, const unsigned char hash[3
                                int64_t team_id, int64_t user_id, int64_t now)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq_stmt(c, "INSERT INTO api_tokens(hash, team_id, user_id, created) "
+    sqlite3_stmt *st = sq__stmt(c, "INSERT INTO api_tokens(hash, team_id, user_id, created) "
                                   "VALUES (?,?,?,?)");
     if (!st)
         return R_ESTORE;
@@ -1069,14 +1054,14 @@ static int sq_api_token_insert(struct store_conn *sc, const unsigned char hash[3
     sqlite3_bind_int64(st, 2, team_id);
     sqlite3_bind_int64(st, 3, user_id);
     sqlite3_bind_int64(st, 4, now);
-    return sq_exec_done(c, st);
+    return sq__exec_done(c, st);
 }
 
 static int sq_api_token_lookup(struct store_conn *sc, struct arena *a,
                                const unsigned char hash[32], struct store_principal *out)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq_stmt(
+    sqlite3_stmt *st = sq__stmt(
         c, "SELECT t.id, u.id, 0, t.name, u.name, u.uuid, u.status FROM api_tokens x "
            "JOIN users u ON u.id = x.user_id JOIN teams t ON t.id = x.team_id "
            "WHERE x.hash = ?1 AND u.deleted_at = 0");
