@@ -26,6 +26,8 @@ void core_okta_id(const char *prefix, char out[21]);
 /* "2026-11-23T12:00:00.123Z"; out must hold 32 bytes. */
 void core_format_time(int64_t ms, char out[32]);
 bool core_uuid_valid(struct slice s);
+/* Lower-cases a valid UUID in place: stored ids are lower case, clients may send either. */
+void core_uuid_lower(char *s);
 /* Random secret of n bytes, base64 (url-safe without padding when urlsafe). */
 char *core_random_secret(struct arena *a, size_t nbytes, bool urlsafe);
 void core_hash_secret(const char *secret, size_t n, unsigned char out[32]);

@@ -76,6 +76,13 @@ bool core_uuid_valid(struct slice s)
     return true;
 }
 
+void core_uuid_lower(char *s)
+{
+    for (; *s; s++)
+        if (*s >= 'A' && *s <= 'F')
+            *s = (char)(*s + 32);
+}
+
 char *core_random_secret(struct arena *a, size_t nbytes, bool urlsafe)
 {
     unsigned char raw[128];

@@ -105,6 +105,13 @@ void asa_service_token(struct http_request *req, struct http_response *resp)
         asa_error(resp, 400, "invalid_request", "key_id must be a UUID", "key_id");
         return;
     }
+    char *kid = arena_strdup(req->arena, key_id);
+    if (!kid) {
+        asa_core_error(resp, R_ENOMEM, NULL);
+        return;
+    }
+    core_uuid_lower(kid);
+    key_id = kid;
     if (!secret || !*secret || strlen(secret) > 512) {
         asa_error(resp, 400, "invalid_request", "key_secret must be 1 to 512 characters",
                   "key_secret");

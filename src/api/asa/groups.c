@@ -32,7 +32,10 @@ void asa_groups_list(struct http_request *req, struct http_response *resp)
     q.deleted = only_del ? 2 : inc_del ? 1 : 0;
     q.nids = http_params_all(req, "id", ids, 64, true);
     for (size_t i = 0; i < q.nids; i++) {
-        idv[i] = arena_strndup(req->arena, ids[i].p, ids[i].n);
+        char *id = arena_strndup(req->arena, ids[i].p, ids[i].n);
+        if (id)
+            core_uuid_lower(id);
+        idv[i] = id;
         if (!idv[i] || !core_uuid_valid(ids[i])) {
             asa_error(resp, 400, "invalid_request", "id must be a group UUID", "id");
             return;

@@ -65,7 +65,9 @@ int asa_page_parse(struct http_request *req, struct http_response *resp,
         }
         pr->count = v < 1 ? 1 : v > CORE_PAGE_MAX ? CORE_PAGE_MAX : (unsigned)v;
     }
-    const char *off = asa_query_str(req, "offset");
+    char *off = (char *)asa_query_str(req, "offset");
+    if (off)
+        core_uuid_lower(off);
     if (off && !core_uuid_valid(slice_from_cstr(off))) {
         asa_error(resp, 400, "invalid_request", "offset must be the id of a listed object",
                   "offset");
