@@ -232,5 +232,11 @@ void store_close(struct store_conn *c);
 
 /* Engines. */
 int store_sqlite_open(const char *path, struct store_conn **out);
+/* Checks the plan of every SELECT this connection has prepared: returns how many plan
+ * steps do work that grows with the table (full scans, whole-result sorts), described in
+ * report; statements containing one of the allowed fragments are exempt (documented
+ * exceptions). -1 on error. For tests (DESIGN.md §5). */
+int store_sqlite_plan_check(struct store_conn *c, const char *const *allowed, size_t nallowed,
+                            char *report, size_t cap);
 
 #endif

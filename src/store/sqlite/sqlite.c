@@ -642,10 +642,11 @@ static int sq_group_list(struct store_conn *sc, struct arena *a,
     if (f->member_user_id > 0)
         /* A user's groups are few: fetch them by id through the membership index, then
          * sort; the built-in group joins when asked. */
-        buf_appendf(&b, "SELECT " GROUP_COLS " FROM groups g WHERE g.team_id = ?1 AND g.id IN "
+        /* (+team_id keeps SQLite from walking the team's whole name index instead) */
+        buf_appendf(&b, "SELECT " GROUP_COLS " FROM groups g WHERE +g.team_id = ?1 AND g.id IN "
                         "(SELECT group_id FROM memberships WHERE user_id = ?2%s)",
                     f->member_builtin ? " UNION ALL SELECT id FROM groups WHERE team_id = ?1 "
-                                        "AND type = 1"
+                                        "AND type = 1 AND deleted_at = 0"
                                       : "");
     else
         buf_append_str(&b, "SELECT " GROUP_COLS " FROM groups g WHERE g.team_id = ?1");
@@ -1185,3 +1186,58 @@ static const struct store_ops sq_ops = {
     .api_token_insert = sq_api_token_insert,
     .api_token_lookup = sq_api_token_lookup,
 };
+
+/* ---- query plans ---- */
+
+/* True when an EXPLAIN QUERY PLAN detail line means work that grows with the table rather
+ * than with the page: a full scan, or sorting a whole result for ORDER BY. */
+static bool plan_line_unbounded(const char *d)
+{
+    if (strncmp(d, "SCAN ", 5) == 0 && !strstr(d, " USING "))
+        return true;
+    return strstr(d, "USE TEMP B-TREE FOR ORDER BY") != NULL ||
+           strstr(d, "USE TEMP B-TREE FOR RIGHT PART OF ORDER BY") != NULL;
+}
+
+int store_sqlite_plan_check(struct store_conn *sc, const char *const *allowed, size_t nallowed,
+                            char *report, size_t cap)
+{
+    struct sq_conn *c = SQ(sc);
+    int flagged = 0;
+    size_t used = 0;
+    if (cap)
+        report[0] = 0;
+    for (unsigned i = 0; i < STMT_CACHE; i++) {
+        const char *sql = c->cache[i].sql;
+        if (!sql || strncmp(sql, "SELECT", 6) != 0)
+            continue;
+        bool ok_listed = false;
+        for (size_t k = 0; k < nallowed; k++)
+            if (strstr(sql, allowed[k]))
+                ok_listed = true;
+        char *q = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
+        sqlite3_stmt *st = NULL;
+        if (!q || sqlite3_prepare_v2(c->db, q, -1, &st, NULL) != SQLITE_OK) {
+            sqlite3_free(q);
+            return -1;
+        }
+        sqlite3_free(q);
+        bool dump = getenv("ROSTER_PLAN_DUMP") != NULL;
+        if (dump)
+            fprintf(stderr, "%s\n", sql);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            const char *d = (const char *)sqlite3_column_text(st, 3);
+            if (dump && d)
+                fprintf(stderr, "    %s\n", d);
+            if (!d || !plan_line_unbounded(d) || ok_listed)
+                continue;
+            flagged++;
+            if (used < cap) {
+                int n = snprintf(report + used, cap - used, "%s\n  plan: %s\n", sql, d);
+                used += n > 0 ? (size_t)n : 0;
+            }
+        }
+        sqlite3_finalize(st);
+    }
+    return flagged;
+}
