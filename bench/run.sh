@@ -10,7 +10,7 @@ make --no-print-directory -s all
 mkdir -p build/bench
 cc -O2 -pthread -o build/bench/load bench/load.c
 DIR=$(mktemp -d)
-trap 'kill $SRV 2>/dev/null; rm -rf "$DIR"' EXIT
+trap 'kill $SRV 2>/dev/null; [ -n "$BENCH_KEEP" ] && echo "kept $DIR" || rm -rf "$DIR"' EXIT
 STORE="sqlite:$DIR/bench.db"
 CREDS=$(build/roster init --store "$STORE" --team bench)
 field() { echo "$CREDS" | sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
@@ -35,8 +35,9 @@ while [ $i -lt "$NM" ]; do
     i=$((i + 1))
 done
 last_id() { curl -s -H "$AUTH" "$1" | grep -o '"id":"[^"]*"' | tail -n 1 | cut -d'"' -f4; }
-DEEP_G=$(last_id "$B/groups?count=1000&descending=true")
-DEEP_U=$(last_id "$B/groups/big/users?count=1000&descending=true")
+# deep cursors: 150 objects before the end, so the page after them is full and last
+DEEP_G=$(last_id "$B/groups?count=150&descending=true")
+DEEP_U=$(last_id "$B/groups/big/users?count=150&descending=true")
 
 run() { # name, then load arguments
     name=$1
@@ -48,10 +49,12 @@ run() { # name, then load arguments
     printf '%-34s %s  ratio %s\n' "$name" "$out" "$ratio"
 }
 BASE=
+NGROUPS=$(curl -s -H "$AUTH" "$B/groups?count=1000" | grep -o '"id"' | wc -l)
+echo "store: $NGROUPS+ groups (first page of 1000 counted), group 'big' with $NM members"
 echo "workload (${SECS}s, $CONNS connections)  figures are this machine's, ratios vs baseline"
 run "baseline GET current_user" /v1/teams/bench/current_user $CONNS $SECS "$AUTH"
 run "GET groups count=100 first page" "/v1/teams/bench/groups?count=100" $CONNS $SECS "$AUTH"
-run "GET groups count=100 deep page" "/v1/teams/bench/groups?count=100&offset=$DEEP_G&descending=true" $CONNS $SECS "$AUTH"
+run "GET groups count=100 deep page" "/v1/teams/bench/groups?count=100&offset=$DEEP_G" $CONNS $SECS "$AUTH"
 run "GET members count=100 first page" "/v1/teams/bench/groups/big/users?count=100" $CONNS $SECS "$AUTH"
-run "GET members count=100 deep page" "/v1/teams/bench/groups/big/users?count=100&offset=$DEEP_U&descending=true" $CONNS $SECS "$AUTH"
+run "GET members count=100 deep page" "/v1/teams/bench/groups/big/users?count=100&offset=$DEEP_U" $CONNS $SECS "$AUTH"
 run "POST groups (durable writes)" /v1/teams/bench/groups $CONNS $SECS "$AUTH" POST '{"name":"w-%d","roles":["access_user"]}'

@@ -232,6 +232,8 @@ void store_close(struct store_conn *c);
 
 /* Engines. */
 int store_sqlite_open(const char *path, struct store_conn **out);
+/* The schema version this build migrates an SQLite store to (PRAGMA user_version). */
+int store_sqlite_schema_version(void);
 /* Checks the plan of every SELECT this connection has prepared: returns how many plan
  * steps do work that grows with the table (full scans, whole-result sorts), described in
  * report; statements containing one of the allowed fragments are exempt (documented

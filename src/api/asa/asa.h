@@ -112,4 +112,42 @@ void asa_key_delete(struct http_request *req, struct http_response *resp);
 /* Route parameter i as a C string (arena). */
 const char *asa_param(struct http_request *req, size_t i);
 
+/* ---- projects, project groups, enrollment tokens, attributes, settings ----
+ * (projects.c, attributes.c, settings.c) */
+
+/* Typed body members: absent or null → *present false and 0; a wrong type → 400 written
+ * and -1. asa_body_cstr refuses strings holding a NUL. */
+int asa_body_bool(struct http_request *req, struct http_response *resp, json_t *obj,
+                  const char *key, bool *out, bool *present);
+int asa_body_int(struct http_request *req, struct http_response *resp, json_t *obj,
+                 const char *key, int64_t *out, bool *present);
+int asa_body_cstr(struct http_request *req, struct http_response *resp, json_t *obj,
+                  const char *key, const char **out, bool *present);
+
+void asa_projects_list(struct http_request *req, struct http_response *resp);
+void asa_projects_create(struct http_request *req, struct http_response *resp);
+void asa_project_get(struct http_request *req, struct http_response *resp);
+void asa_project_update(struct http_request *req, struct http_response *resp);
+void asa_project_delete(struct http_request *req, struct http_response *resp);
+void asa_project_groups_list(struct http_request *req, struct http_response *resp);
+void asa_project_groups_assign(struct http_request *req, struct http_response *resp);
+void asa_project_group_get(struct http_request *req, struct http_response *resp);
+void asa_project_group_update(struct http_request *req, struct http_response *resp);
+void asa_project_group_remove(struct http_request *req, struct http_response *resp);
+void asa_enroll_tokens_list(struct http_request *req, struct http_response *resp);
+void asa_enroll_tokens_create(struct http_request *req, struct http_response *resp);
+void asa_enroll_token_get(struct http_request *req, struct http_response *resp);
+void asa_enroll_token_delete(struct http_request *req, struct http_response *resp);
+
+void asa_group_attrs_list(struct http_request *req, struct http_response *resp);
+void asa_group_attr_get(struct http_request *req, struct http_response *resp);
+void asa_group_attr_put(struct http_request *req, struct http_response *resp);
+void asa_user_attrs_list(struct http_request *req, struct http_response *resp);
+void asa_user_attr_get(struct http_request *req, struct http_response *resp);
+void asa_user_attr_put(struct http_request *req, struct http_response *resp);
+
+void asa_settings_get(struct http_request *req, struct http_response *resp);
+void asa_settings_put(struct http_request *req, struct http_response *resp);
+void asa_team_stats(struct http_request *req, struct http_response *resp);
+
 #endif

@@ -2,6 +2,8 @@
 #ifndef ROSTER_STORE_SQLITE_SCHEMA_H
 #define ROSTER_STORE_SQLITE_SCHEMA_H
 
+#include "store/sqlite/schema_project.h"
+
 static const char *const store_sqlite_migrations[] = {
     /* 1: teams, users, groups, memberships, credentials */
     "CREATE TABLE teams ("
@@ -86,6 +88,8 @@ static const char *const store_sqlite_migrations[] = {
     "  user_id INTEGER NOT NULL REFERENCES users(id),"
     "  created INTEGER NOT NULL) WITHOUT ROWID;"
     "CREATE INDEX users_team_name ON users(team_id, name, uuid);",
+    /* 2: ASA projects, project groups, enrollment tokens, attributes, team settings */
+    STORE_SQLITE_MIGRATION_PROJECT,
 };
 
 #endif

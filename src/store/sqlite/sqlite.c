@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "store/sqlite/internal.h"
+#include "store/project.h"
 #include "store/sqlite/schema.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -245,12 +246,7 @@ static int sq_team_counter_next(struct store_conn *sc, int64_t team_id, const ch
 
 /* ---- users ---- */
 
-#define USER_COLS                                                                              \
-    "u.id, u.team_id, u.uuid, u.okta_id, u.name, u.login, u.user_type, u.status, u.email, "    \
-    "u.first_name, u.last_name, u.display_name, u.profile_json, u.created, u.last_updated, "   \
-    "u.status_changed, u.deleted_at"
-
-static int sq_user_read(struct arena *a, sqlite3_stmt *st, struct store_user *u)
+int sq__user_read(struct arena *a, sqlite3_stmt *st, struct store_user *u)
 {
     memset(u, 0, sizeof(*u));
     u->id = sqlite3_column_int64(st, 0);
@@ -285,7 +281,7 @@ static int sq_user_one(struct sq_conn *c, struct arena *a, sqlite3_stmt *st,
         sqlite3_reset(st);
         return sq__err(c, rc);
     }
-    rc = sq_user_read(a, st, out);
+    rc = sq__user_read(a, st, out);
     sqlite3_reset(st);
     return rc;
 }
@@ -452,7 +448,7 @@ static int sq_user_list(struct store_conn *sc, struct arena *a, const struct sto
     size_t k = 0;
     int s = SQLITE_DONE;
     while (k < pg->limit + 1 && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        if ((rc = sq_user_read(a, st, &rows[k])))
+        if ((rc = sq__user_read(a, st, &rows[k])))
             break;
         k++;
     }
@@ -476,12 +472,7 @@ out:
 
 /* ---- groups ---- */
 
-#define GROUP_COLS                                                                             \
-    "g.id, g.team_id, g.uuid, g.okta_id, g.name, g.description, g.profile_json, g.roles, "     \
-    "g.type, g.flags, g.federated_from_team, g.federation_approved_at, g.created, "            \
-    "g.last_updated, g.last_membership_updated, g.deleted_at, g.users_count, g.human_count"
-
-static int sq_group_read(struct arena *a, sqlite3_stmt *st, struct store_group *g)
+int sq__group_read(struct arena *a, sqlite3_stmt *st, struct store_group *g)
 {
     memset(g, 0, sizeof(*g));
     g->id = sqlite3_column_int64(st, 0);
@@ -517,7 +508,7 @@ static int sq_group_one(struct sq_conn *c, struct arena *a, sqlite3_stmt *st,
         sqlite3_reset(st);
         return sq__err(c, rc);
     }
-    rc = sq_group_read(a, st, out);
+    rc = sq__group_read(a, st, out);
     sqlite3_reset(st);
     return rc;
 }
@@ -709,7 +700,7 @@ static int sq_group_list(struct store_conn *sc, struct arena *a,
     size_t k = 0;
     int s = SQLITE_DONE;
     while (k < pg->limit + 1 && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        if ((rc = sq_group_read(a, st, &rows[k])))
+        if ((rc = sq__group_read(a, st, &rows[k])))
             break;
         k++;
     }
@@ -1088,6 +1079,11 @@ static void sq_close(struct store_conn *sc)
     free(c);
 }
 
+int store_sqlite_schema_version(void)
+{
+    return (int)(sizeof(store_sqlite_migrations) / sizeof(store_sqlite_migrations[0]));
+}
+
 static int sq_migrate(struct sq_conn *c)
 {
     int rc = sq_exec_sql(c, "BEGIN IMMEDIATE");
@@ -1099,7 +1095,7 @@ static int sq_migrate(struct sq_conn *c)
         sqlite3_step(st) == SQLITE_ROW)
         version = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
-    int n = (int)(sizeof(store_sqlite_migrations) / sizeof(store_sqlite_migrations[0]));
+    int n = store_sqlite_schema_version();
     if (version > n) {
         fprintf(stderr, "roster: store schema version %d is newer than this build (%d)\n",
                 version, n);
@@ -1126,6 +1122,7 @@ int store_sqlite_open(const char *path, struct store_conn **out)
     if (!c)
         return R_ENOMEM;
     c->base.ops = &sq_ops;
+    c->base.project = &store_sqlite_project_ops;
     int rc = sqlite3_open_v2(path, &c->db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                              NULL);
