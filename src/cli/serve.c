@@ -10,6 +10,7 @@
 
 #include "api/app.h"
 #include "api/asa/asa.h"
+#include "api/okta/okta.h"
 #include "cli/cli.h"
 #include "util/buf.h"
 
@@ -160,8 +161,8 @@ int cli_serve(int argc, char **argv)
         .worker_init = api_worker_init,
         .worker_fini = api_worker_fini,
     };
-    const struct http_dialect *dialects[] = {&asa_dialect};
-    srv = http_server_start(&cfg, dialects, 1, &app);
+    const struct http_dialect *dialects[] = {&asa_dialect, &okta_dialect};
+    srv = http_server_start(&cfg, dialects, sizeof(dialects) / sizeof(dialects[0]), &app);
     if (!srv)
         goto out;
     fprintf(stderr, "roster: listening on %s://%s%s%s:%u\n", cert ? "https" : "http",

@@ -2,6 +2,7 @@
 #ifndef ROSTER_STORE_SQLITE_SCHEMA_H
 #define ROSTER_STORE_SQLITE_SCHEMA_H
 
+#include "store/sqlite/schema_okta.h"
 #include "store/sqlite/schema_project.h"
 
 static const char *const store_sqlite_migrations[] = {
@@ -90,6 +91,8 @@ static const char *const store_sqlite_migrations[] = {
     "CREATE INDEX users_team_name ON users(team_id, name, uuid);",
     /* 2: ASA projects, project groups, enrollment tokens, attributes, team settings */
     STORE_SQLITE_MIGRATION_PROJECT,
+    /* 3: the Okta dialect: user columns, apps, indexes and trigram tables for expressions */
+    STORE_SQLITE_MIGRATION_OKTA,
 };
 
 #endif

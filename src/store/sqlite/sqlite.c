@@ -1123,6 +1123,7 @@ int store_sqlite_open(const char *path, struct store_conn **out)
         return R_ENOMEM;
     c->base.ops = &sq_ops;
     c->base.project = &store_sqlite_project_ops;
+    c->base.okta = &store_sqlite_okta_ops;
     int rc = sqlite3_open_v2(path, &c->db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                              NULL);

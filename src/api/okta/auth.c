@@ -1,0 +1,87 @@
+/* Okta authentication: SSWS API tokens, rights from ASA roles (DESIGN.md §4), rate limits
+ * with Okta's X-Rate-Limit-* headers. */
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "api/okta/okta.h"
+#include "util/err.h"
+
+const char *okta_param(struct http_request *req, size_t i)
+{
+    if (i >= req->nroute_params)
+        return "";
+    const char *s = arena_strndup(req->arena, req->route_params[i].p, req->route_params[i].n);
+    return s ? s : "";
+}
+
+/* Takes one request from key's bucket; writes the headers; -1 when exceeded (429 written). */
+static int okta_rate_limit(struct http_request *req, struct http_response *resp,
+                           const char *key)
+{
+    struct api_app *app = req->app;
+    struct http_rl_state st;
+    if (!app || !app->rl)
+        return 0;
+    bool ok = http_ratelimit_take(app->rl, key, (long long)time(NULL), &st);
+    http_resp_header(resp, "X-Rate-Limit-Limit", arena_printf(req->arena, "%u", st.limit));
+    http_resp_header(resp, "X-Rate-Limit-Remaining",
+                     arena_printf(req->arena, "%u", ok ? st.remaining : 0));
+    /* when refused, the time one request is allowed again: what clients wait for */
+    http_resp_header(resp, "X-Rate-Limit-Reset",
+                     arena_printf(req->arena, "%lld", ok ? st.reset : st.retry_at));
+    if (ok)
+        return 0;
+    okta_core_error(req, resp, R_ELIMIT, NULL, NULL);
+    return -1;
+}
+
+static const char *peer_key(struct http_request *req)
+{
+    const char *p = req->peer ? req->peer : "-";
+    const char *colon = strrchr(p, ':');
+    size_t n = colon ? (size_t)(colon - p) : strlen(p);
+    const char *k = arena_printf(req->arena, "ip:%.*s", (int)n, p);
+    return k ? k : "ip:-";
+}
+
+int okta_begin(struct http_request *req, struct http_response *resp, enum okta_need need,
+               struct okta_call *call)
+{
+    memset(call, 0, sizeof(*call));
+    int rc = api_core_ctx(req, &call->cx);
+    if (rc) {
+        okta_core_error(req, resp, rc, NULL, NULL);
+        return -1;
+    }
+    const char *h = http_header(req, "Authorization");
+    struct slice tok = SLICE_NULL;
+    if (h && strncasecmp(h, "SSWS ", 5) == 0) {
+        tok = slice_from_cstr(h + 5);
+        while (tok.n && tok.p[0] == ' ') {
+            tok.p++;
+            tok.n--;
+        }
+        while (tok.n && tok.p[tok.n - 1] == ' ')
+            tok.n--;
+    }
+    rc = tok.n ? core_auth_ssws(&call->cx, tok, &call->who) : R_EAUTH;
+    if (rc) {
+        if (okta_rate_limit(req, resp, peer_key(req)))
+            return -1;
+        okta_core_error(req, resp, rc == R_ENOTFOUND ? R_EAUTH : rc, NULL, NULL);
+        return -1;
+    }
+    req->principal = call->who.p.user_name;
+    if (okta_rate_limit(req, resp, call->who.p.user_uuid))
+        return -1;
+    /* access_admin ⇒ manage; access_user / reporting_user ⇒ read */
+    unsigned need_roles = need == OKTA_MANAGE ? ROLE_ACCESS_ADMIN : ROLE_ALL;
+    if (core_require(&call->who, need_roles)) {
+        okta_core_error(req, resp, R_EFORBIDDEN, NULL, NULL);
+        return -1;
+    }
+    call->team.id = call->who.p.team_id;
+    call->team.name = call->who.p.team_name;
+    return 0;
+}

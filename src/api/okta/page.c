@@ -1,0 +1,175 @@
+/* Okta query parameters, Link paging (rel="self", rel="next") and filter/search expressions. */
+#include <stdarg.h>
+#include <string.h>
+
+#include "api/okta/okta.h"
+#include "util/err.h"
+
+const char *okta_query_str(struct http_request *req, const char *key)
+{
+    const struct slice *v = http_param(req, key);
+    if (!v || v->n == 0)
+        return NULL;
+    return arena_strndup(req->arena, v->p, v->n);
+}
+
+int okta_query_bool(struct http_request *req, struct http_response *resp, const char *key,
+                    bool dflt, bool *out)
+{
+    const struct slice *v = http_param(req, key);
+    *out = dflt;
+    if (!v || v->n == 0)
+        return 0;
+    if (slice_eq_nocase(*v, SLICE_LIT("true"))) {
+        *out = true;
+        return 0;
+    }
+    if (slice_eq_nocase(*v, SLICE_LIT("false"))) {
+        *out = false;
+        return 0;
+    }
+    okta_validation(req, resp, key, "must be true or false");
+    return -1;
+}
+
+int okta_limit(struct http_request *req, struct http_response *resp, unsigned dflt,
+               unsigned max, unsigned *out)
+{
+    const struct slice *v = http_param(req, "limit");
+    *out = dflt;
+    if (!v || v->n == 0)
+        return 0;
+    unsigned long long n;
+    struct slice s = *v;
+    bool neg = s.n && s.p[0] == '-';
+    if (neg) {
+        s.p++;
+        s.n--;
+    }
+    if (slice_parse_u64(s, &n) != 0 || (neg && n != 1)) {
+        okta_error(req, resp, 400, "E0000029", "Invalid paging request.", NULL);
+        return -1;
+    }
+    /* -1 means "all" where Okta allows it: the largest page */
+    *out = neg ? max : n < 1 ? 1 : n > max ? max : (unsigned)n;
+    return 0;
+}
+
+const char *okta_url(struct http_request *req, const char *fmt, ...)
+{
+    va_list ap;
+    struct buf b;
+    buf_init(&b, 8192);
+    buf_append_str(&b, req->base_url ? req->base_url : "");
+    char tmp[1024];
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+    va_end(ap);
+    if (n > 0 && (size_t)n < sizeof(tmp))
+        buf_append(&b, tmp, (size_t)n);
+    const char *out = b.oom ? NULL : arena_strndup(req->arena, b.p, b.n);
+    buf_free(&b);
+    return out;
+}
+
+/* base_url + normalised path + the caller's query, with after replaced when given. */
+static const char *page_url(struct http_request *req, const char *after)
+{
+    struct buf b;
+    buf_init(&b, 16384);
+    buf_append_str(&b, req->base_url ? req->base_url : "");
+    for (size_t i = 0; i < req->nsegs; i++) {
+        buf_append_str(&b, "/");
+        http_url_encode(&b, req->segs[i]);
+    }
+    char sep = '?';
+    for (size_t i = 0; i < req->nparams; i++) {
+        struct slice k = req->params[i].key;
+        if (after && slice_eq_cstr(k, "after"))
+            continue;
+        buf_append(&b, &sep, 1);
+        sep = '&';
+        http_url_encode(&b, k);
+        buf_append_str(&b, "=");
+        http_url_encode(&b, req->params[i].val);
+    }
+    if (after) {
+        buf_append(&b, &sep, 1);
+        buf_append_str(&b, "after=");
+        http_url_encode(&b, slice_from_cstr(after));
+    }
+    const char *out = b.oom ? NULL : arena_strndup(req->arena, b.p, b.n);
+    buf_free(&b);
+    return out;
+}
+
+void okta_links(struct http_request *req, struct http_response *resp, const char *next_after)
+{
+    const char *self = page_url(req, NULL);
+    if (self)
+        http_resp_header(resp, "Link", arena_printf(req->arena, "<%s>; rel=\"self\"", self));
+    if (next_after) {
+        const char *next = page_url(req, next_after);
+        if (next)
+            http_resp_header(resp, "Link",
+                             arena_printf(req->arena, "<%s>; rel=\"next\"", next));
+    }
+}
+
+/* Dates, statuses and group types become numbers the store compares with its columns. */
+static int normalise(struct expr *e, enum okta_expr_ctx ctx)
+{
+    if (!e)
+        return 0;
+    if (e->kind != EXPR_CMP)
+        return normalise(e->left, ctx) || normalise(e->right, ctx);
+    if (e->vtype != EXPR_VAL_STRING)
+        return 0;
+    bool users = ctx == OKTA_EXPR_USER_FILTER || ctx == OKTA_EXPR_USER_SEARCH;
+    if (okta_expr_is_date_attr(e->attr)) {
+        int64_t ms;
+        if (okta_parse_time(e->str, &ms))
+            return -1;
+        e->vtype = EXPR_VAL_NUMBER;
+        e->num = (double)ms;
+    } else if (users && slice_eq_cstr(e->attr, "status")) {
+        e->vtype = EXPR_VAL_NUMBER;
+        e->num = core_okta_status_from_name(e->str);
+    } else if (!users && slice_eq_cstr(e->attr, "type")) {
+        int t = -1;
+        if (slice_eq_nocase(e->str, SLICE_LIT("OKTA_GROUP")))
+            t = GROUP_OKTA;
+        else if (slice_eq_nocase(e->str, SLICE_LIT("BUILT_IN")))
+            t = GROUP_BUILT_IN;
+        else if (slice_eq_nocase(e->str, SLICE_LIT("APP_GROUP")))
+            t = STORE_OKTA_APP_GROUP;
+        e->vtype = EXPR_VAL_NUMBER;
+        e->num = t;
+    }
+    return 0;
+}
+
+int okta_expr(struct http_request *req, struct http_response *resp, const char *text,
+              enum okta_expr_ctx ctx, struct expr **out)
+{
+    struct okta_expr_error err;
+    *out = NULL;
+    if (!text)
+        return 0;
+    memset(&err, 0, sizeof(err));
+    int rc = okta_expr_parse(req->arena, slice_from_cstr(text), ctx, 0, out, &err);
+    if (rc) {
+        okta_error(req, resp, err.status ? err.status : 400, err.code ? err.code : "E0000031",
+                   err.summary[0] ? err.summary : "Invalid search criteria.",
+                   err.detail[0] ? err.detail : NULL);
+        return -1;
+    }
+    if (normalise(*out, ctx)) {
+        okta_error(req, resp, 400, "E0000030",
+                   "Bad request. Invalid date. Dates must be of the form "
+                   "yyyy-MM-dd'T'HH:mm:ss.SSSZZ, e.g. 2013-01-01T12:00:00.000-07:00.",
+                   NULL);
+        return -1;
+    }
+    return 0;
+}

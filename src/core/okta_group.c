@@ -1,0 +1,202 @@
+/* Groups through the Okta dialect: Okta names, profile replacement (renames the ASA path key),
+ * delete with app assignments, memberships by Okta id. */
+#include <string.h>
+
+#include "core/internal.h"
+#include "core/okta.h"
+
+#define OKTA_ST(cx) ((cx)->st->okta)
+
+bool core_okta_name_valid(struct slice s)
+{
+    size_t chars = 0;
+    const unsigned char *p = (const unsigned char *)s.p;
+    for (size_t i = 0; i < s.n;) {
+        unsigned c = p[i];
+        unsigned cp;
+        size_t len;
+        if (c < 0x80) {
+            cp = c;
+            len = 1;
+        } else if ((c & 0xe0) == 0xc0) {
+            cp = c & 0x1f;
+            len = 2;
+        } else if ((c & 0xf0) == 0xe0) {
+            cp = c & 0x0f;
+            len = 3;
+        } else {
+            return false; /* 4-byte characters are outside the BMP */
+        }
+        if (i + len > s.n)
+            return false;
+        for (size_t k = 1; k < len; k++) {
+            if ((p[i + k] & 0xc0) != 0x80)
+                return false;
+            cp = (cp << 6) | (p[i + k] & 0x3f);
+        }
+        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+        if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
+            return false;
+        i += len;
+        chars++;
+    }
+    return chars >= 1 && chars <= 255;
+}
+
+int core_okta_group_create(struct core_ctx *cx, const struct store_team *t,
+                           const struct core_okta_group_in *in, struct store_group *out)
+{
+    if (!core_okta_name_valid(in->name))
+        return R_EINVAL;
+    int64_t now = core_now_ms();
+    struct store_group g = {
+        .team_id = t->id,
+        .name = arena_strndup(cx->a, in->name.p, in->name.n),
+        .description = in->description,
+        .profile_json = in->profile_json,
+        .type = GROUP_OKTA,
+        .created = now,
+        .last_updated = now,
+        .last_membership_updated = now,
+    };
+    if (!g.name)
+        return R_ENOMEM;
+    core_uuid(g.uuid);
+    core_okta_id("00g", g.okta_id);
+    int rc = core__begin(cx);
+    if (rc)
+        return rc;
+    struct store_group existing;
+    rc = ST(cx)->group_get_by_name(cx->st, cx->a, t->id, g.name, false, &existing);
+    if (rc == 0)
+        rc = R_EEXIST;
+    else if (rc == R_ENOTFOUND)
+        rc = ST(cx)->group_insert(cx->st, &g);
+    rc = core__end(cx, rc);
+    if (!rc)
+        *out = g;
+    return rc;
+}
+
+int core_okta_group_get(struct core_ctx *cx, const struct store_team *t, const char *id,
+                        struct store_group *out)
+{
+    return OKTA_ST(cx)->group_get(cx->st, cx->a, t->id, id, out);
+}
+
+int core_okta_group_replace(struct core_ctx *cx, const struct store_team *t, const char *id,
+                            const struct core_okta_group_in *in, struct store_group *out)
+{
+    struct store_group g, other;
+    if (!core_okta_name_valid(in->name))
+        return R_EINVAL;
+    const char *name = arena_strndup(cx->a, in->name.p, in->name.n);
+    if (!name)
+        return R_ENOMEM;
+    int64_t now = core_now_ms();
+    int rc = core__begin(cx);
+    if (rc)
+        return rc;
+    rc = OKTA_ST(cx)->group_get(cx->st, cx->a, t->id, id, &g);
+    if (!rc && g.type == GROUP_BUILT_IN)
+        rc = R_EFORBIDDEN; /* the built-in group cannot be renamed or edited */
+    if (!rc && strcmp(g.name, name) != 0) {
+        rc = ST(cx)->group_get_by_name(cx->st, cx->a, t->id, name, false, &other);
+        rc = rc == 0 ? R_EEXIST : rc == R_ENOTFOUND ? 0 : rc;
+    }
+    if (!rc)
+        rc = OKTA_ST(cx)->group_update_profile(cx->st, g.id, name, in->description,
+                                          in->profile_json, now);
+    rc = core__end(cx, rc);
+    if (!rc) {
+        g.name = name;
+        g.description = in->description;
+        g.profile_json = in->profile_json;
+        g.last_updated = now;
+        *out = g;
+    }
+    return rc;
+}
+
+int core_okta_group_delete(struct core_ctx *cx, const struct store_team *t, const char *id)
+{
+    struct store_group g;
+    int rc = core__begin(cx);
+    if (rc)
+        return rc;
+    rc = OKTA_ST(cx)->group_get(cx->st, cx->a, t->id, id, &g);
+    if (!rc && (g.type == GROUP_BUILT_IN || (g.flags & GROUP_FLAG_UNDELETABLE)))
+        rc = R_EFORBIDDEN;
+    /* memberships go with the store op; app assignments with the schema's trigger */
+    if (!rc)
+        rc = ST(cx)->group_delete(cx->st, g.id, core_now_ms());
+    return core__end(cx, rc);
+}
+
+int core_okta_group_list(struct core_ctx *cx, const struct store_okta_query *q,
+                         struct store_group **rows, int64_t **apps_count, size_t *n)
+{
+    return OKTA_ST(cx)->group_list(cx->st, cx->a, q, rows, apps_count, n);
+}
+
+int core_okta_group_apps_count(struct core_ctx *cx, const struct store_group *g, int64_t *out)
+{
+    return OKTA_ST(cx)->group_apps_count(cx->st, g->id, out);
+}
+
+/* Group and user of a membership change; refuses the built-in group. */
+static int member_target(struct core_ctx *cx, const struct store_team *t, const char *group_id,
+                         const char *user_id, struct store_group *g, struct store_okta_user *u)
+{
+    int rc = OKTA_ST(cx)->group_get(cx->st, cx->a, t->id, group_id, g);
+    if (rc)
+        return rc;
+    rc = OKTA_ST(cx)->user_get(cx->st, cx->a, t->id, user_id, u);
+    if (rc)
+        return rc;
+    return g->type == GROUP_BUILT_IN ? R_EFORBIDDEN : 0;
+}
+
+int core_okta_member_add(struct core_ctx *cx, const struct store_team *t, const char *group_id,
+                         const char *user_id)
+{
+    struct store_group g;
+    struct store_okta_user u;
+    bool changed;
+    int rc = core__begin(cx);
+    if (rc)
+        return rc;
+    rc = member_target(cx, t, group_id, user_id, &g, &u);
+    if (!rc)
+        rc = ST(cx)->member_add(cx->st, &g, &u.u, core_now_ms(), &changed);
+    return core__end(cx, rc);
+}
+
+int core_okta_member_remove(struct core_ctx *cx, const struct store_team *t,
+                            const char *group_id, const char *user_id)
+{
+    struct store_group g;
+    struct store_okta_user u;
+    bool changed;
+    int rc = core__begin(cx);
+    if (rc)
+        return rc;
+    rc = member_target(cx, t, group_id, user_id, &g, &u);
+    if (!rc)
+        rc = ST(cx)->member_remove(cx->st, &g, &u.u, core_now_ms(), &changed);
+    return core__end(cx, rc);
+}
+
+int core_okta_group_users(struct core_ctx *cx, const struct store_team *t, const char *group_id,
+                          struct store_okta_query *q, struct store_okta_user **rows, size_t *n)
+{
+    struct store_group g;
+    int rc = OKTA_ST(cx)->group_get(cx->st, cx->a, t->id, group_id, &g);
+    if (rc)
+        return rc;
+    q->team_id = t->id;
+    q->in_group_id = g.type == GROUP_BUILT_IN ? 0 : g.id; /* everyone: every live user */
+    q->deprovisioned = true; /* deprovisioned users stay members until deleted */
+    return OKTA_ST(cx)->user_list(cx->st, cx->a, q, rows, n);
+}

@@ -1,0 +1,108 @@
+/* Store operations of the Okta dialect's areas: groups by Okta id and profile, users with
+ * their Okta lifecycle and password, apps and app↔group assignments, expression queries. */
+#ifndef ROSTER_STORE_OKTA_H
+#define ROSTER_STORE_OKTA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/expr.h"
+#include "store/store.h"
+
+/* Okta group types as stored (GROUP_OKTA, GROUP_BUILT_IN); APP_GROUP is never stored but
+ * filter values name it. */
+#define STORE_OKTA_APP_GROUP 2
+
+/* A user as the Okta dialect shows it: the shared row plus its Okta-only columns. */
+struct store_okta_user {
+    struct store_user u;
+    int64_t activated, password_changed;
+    bool has_password;
+};
+
+struct store_app {
+    int64_t id, team_id;
+    char okta_id[21];
+    const char *name, *label, *sign_on_mode;
+    bool active;
+    const char *body_json; /* the other members of the app object as sent (JSON object) */
+    int64_t created, last_updated;
+};
+
+struct store_app_group {
+    int64_t app_id, group_id;
+    char app_okta_id[21], group_okta_id[21];
+    int64_t priority;
+    const char *profile_json; /* NULL: {} */
+    int64_t last_updated;
+};
+
+/* Expression lists. The expression is already validated by the dialect: attributes are the
+ * ones it allows; date values are numbers (ms); status and type values are numbers (their
+ * store enums, -1 when unknown). Engines map attributes through a whitelist; an unknown
+ * attribute gives R_EINVAL. */
+struct store_okta_query {
+    int64_t team_id;
+    const struct expr *expr;
+    const char *q;        /* case-insensitive prefix (groups: name; users: first/last/email) */
+    const char *after;    /* Okta id of the last row of the previous page, or NULL */
+    unsigned limit;       /* rows wanted; engines return up to limit + 1 */
+    const char *sort_by;  /* attribute, or NULL for the default order */
+    bool desc;
+    /* groups */
+    int64_t member_user_id; /* > 0: groups of this user, plus the built-in group */
+    bool with_apps_count;
+    /* users */
+    int64_t in_group_id;     /* > 0: explicit members of this group */
+    bool deprovisioned;      /* include DEPROVISIONED users */
+    bool exclude_deprovisioned_q; /* with q */
+};
+
+struct store_okta_ops {
+    /* Groups (live only unless stated). */
+    int (*group_get)(struct store_conn *c, struct arena *a, int64_t team_id,
+                     const char *okta_id, struct store_group *out);
+    int (*group_update_profile)(struct store_conn *c, int64_t group_id, const char *name,
+                                const char *description, const char *profile_json,
+                                int64_t now);
+    int (*group_apps_count)(struct store_conn *c, int64_t group_id, int64_t *out);
+    /* Rows in page order; apps_count (may be NULL) gets one count per row when asked. */
+    int (*group_list)(struct store_conn *c, struct arena *a, const struct store_okta_query *q,
+                      struct store_group **out, int64_t **apps_count, size_t *n);
+
+    /* Users: human and not deleted only. id_or_login: an Okta id or a login (any case). */
+    int (*user_get)(struct store_conn *c, struct arena *a, int64_t team_id,
+                    const char *id_or_login, struct store_okta_user *out);
+    int (*user_login_taken)(struct store_conn *c, int64_t team_id, const char *login,
+                            int64_t except_user_id, bool *taken);
+    int (*user_update_profile)(struct store_conn *c, const struct store_user *u, int64_t now);
+    int (*user_set_password)(struct store_conn *c, int64_t user_id, const char *hash,
+                             int64_t now);
+    int (*user_get_password)(struct store_conn *c, struct arena *a, int64_t user_id,
+                             const char **hash);
+    int (*user_set_status)(struct store_conn *c, int64_t user_id, int status, bool activated,
+                           int64_t now);
+    int (*user_list)(struct store_conn *c, struct arena *a, const struct store_okta_query *q,
+                     struct store_okta_user **out, size_t *n);
+
+    /* Apps. */
+    int (*app_insert)(struct store_conn *c, struct store_app *app); /* sets id */
+    int (*app_get)(struct store_conn *c, struct arena *a, int64_t team_id, const char *okta_id,
+                   struct store_app *out);
+    int (*app_update)(struct store_conn *c, const struct store_app *app);
+    int (*app_delete)(struct store_conn *c, int64_t app_id);
+    /* Apps of the team (group_id 0) or assigned to a group, by id after the cursor. */
+    int (*app_list)(struct store_conn *c, struct arena *a, int64_t team_id, int64_t group_id,
+                    const char *q, const char *after, unsigned limit, struct store_app **out,
+                    size_t *n);
+    int (*app_group_put)(struct store_conn *c, const struct store_app_group *ag);
+    int (*app_group_get)(struct store_conn *c, struct arena *a, int64_t app_id,
+                         int64_t group_id, struct store_app_group *out);
+    int (*app_group_delete)(struct store_conn *c, int64_t app_id, int64_t group_id,
+                            bool *changed);
+    int (*app_group_list)(struct store_conn *c, struct arena *a, int64_t app_id,
+                          const char *after, unsigned limit, struct store_app_group **out,
+                          size_t *n);
+};
+
+#endif

@@ -1,0 +1,1023 @@
+/* SQLite engine of the Okta areas: groups by Okta id, users' Okta columns, apps, and the
+ * compiler of filter/search expressions into SQL (whitelisted attributes, bound values). */
+#include <sqlite3.h>
+#include <string.h>
+
+#include "store/okta.h"
+#include "store/sqlite/internal.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+/* ---- expression compiler ---- */
+
+enum col_kind { COL_TEXT, COL_INT, COL_NONE, COL_JSON };
+
+/* One attribute: its SQL over alias '@', and the trigram column serving `co` (or NULL). */
+struct col_map {
+    const char *attr;
+    enum col_kind kind;
+    const char *sql;
+    const char *trgm;
+};
+
+static const struct col_map group_cols[] = {
+    {"id", COL_TEXT, "@.okta_id", NULL},
+    {"type", COL_INT, "@.type", NULL},
+    {"created", COL_INT, "@.created", NULL},
+    {"lastUpdated", COL_INT, "@.last_updated", NULL},
+    {"lastMembershipUpdated", COL_INT, "@.last_membership_updated", NULL},
+    {"profile.name", COL_TEXT, "@.okta_name", "name"},
+    {"profile.description", COL_TEXT, "@.description", "description"},
+    {"source.id", COL_NONE, "NULL", NULL},
+    {NULL, 0, NULL, NULL},
+};
+
+static const struct col_map user_cols[] = {
+    {"id", COL_TEXT, "@.okta_id", NULL},
+    {"status", COL_INT, "@.status", NULL},
+    {"created", COL_INT, "@.created", NULL},
+    {"activated", COL_INT, "@.activated", NULL},
+    {"statusChanged", COL_INT, "@.status_changed", NULL},
+    {"lastUpdated", COL_INT, "@.last_updated", NULL},
+    {"passwordChanged", COL_INT, "@.password_changed", NULL},
+    {"profile.login", COL_TEXT, "@.login", "login"},
+    {"profile.email", COL_TEXT, "@.email", "email"},
+    {"profile.firstName", COL_TEXT, "@.first_name", "first_name"},
+    {"profile.lastName", COL_TEXT, "@.last_name", "last_name"},
+    {"profile.displayName", COL_TEXT, "@.display_name", NULL},
+    {"type.id", COL_NONE, "NULL", NULL},
+    {NULL, 0, NULL, NULL},
+};
+
+enum bind_kind { B_TEXT, B_INT, B_REAL, B_NULL, B_TEXT_HI };
+
+struct bindv {
+    enum bind_kind kind;
+    const char *s;
+    size_t n;
+    int64_t i;
+    double d;
+};
+
+#define MAX_BINDS 256
+
+/* A query under construction: SQL text and its parameters (?1 …). */
+struct qb {
+    struct buf sql;
+    struct bindv b[MAX_BINDS];
+    int nb;
+    int err;
+    struct arena *a;
+};
+
+static void qb_init(struct qb *q, struct arena *a)
+{
+    memset(q, 0, sizeof(*q));
+    buf_init(&q->sql, 65536);
+    q->a = a;
+}
+
+/* Adds a parameter; returns its number for "?N". */
+static int qb_bind(struct qb *q, struct bindv v)
+{
+    if (q->nb >= MAX_BINDS) {
+        q->err = R_EINVAL;
+        return 1;
+    }
+    q->b[q->nb] = v;
+    return ++q->nb;
+}
+
+static int qb_text(struct qb *q, const char *s, size_t n)
+{
+    return qb_bind(q, (struct bindv){.kind = B_TEXT, .s = s, .n = n});
+}
+
+static int qb_int(struct qb *q, int64_t i)
+{
+    return qb_bind(q, (struct bindv){.kind = B_INT, .i = i});
+}
+
+/* Upper bound of a prefix range: the prefix followed by 0xFF, above any UTF-8 byte. */
+static int qb_text_hi(struct qb *q, const char *s, size_t n)
+{
+    return qb_bind(q, (struct bindv){.kind = B_TEXT_HI, .s = s, .n = n});
+}
+
+/* Appends a column template with '@' replaced by alias. */
+static void qb_col(struct qb *q, const char *tmpl, const char *alias)
+{
+    for (const char *p = tmpl; *p; p++) {
+        if (*p == '@')
+            buf_append_str(&q->sql, alias);
+        else
+            buf_append(&q->sql, p, 1);
+    }
+}
+
+static int qb_apply(struct qb *q, sqlite3_stmt *st)
+{
+    for (int i = 0; i < q->nb; i++) {
+        struct bindv *v = &q->b[i];
+        switch (v->kind) {
+        case B_TEXT: sqlite3_bind_text(st, i + 1, v->s, (int)v->n, SQLITE_TRANSIENT); break;
+        case B_TEXT_HI: {
+            char *hi = arena_alloc(q->a, v->n + 2);
+            if (!hi)
+                return R_ENOMEM;
+            memcpy(hi, v->s, v->n);
+            hi[v->n] = (char)0xff;
+            sqlite3_bind_text(st, i + 1, hi, (int)v->n + 1, SQLITE_TRANSIENT);
+            break;
+        }
+        case B_INT: sqlite3_bind_int64(st, i + 1, v->i); break;
+        case B_REAL: sqlite3_bind_double(st, i + 1, v->d); break;
+        case B_NULL: sqlite3_bind_null(st, i + 1); break;
+        }
+    }
+    return 0;
+}
+
+static bool attr_is_custom_profile(struct slice a)
+{
+    if (a.n <= 8 || memcmp(a.p, "profile.", 8) != 0 || a.n > 200)
+        return false;
+    for (size_t i = 8; i < a.n; i++) {
+        char c = a.p[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_'))
+            return false;
+    }
+    return true;
+}
+
+static const struct col_map *col_find(const struct col_map *map, struct slice attr)
+{
+    for (const struct col_map *m = map; m->attr; m++)
+        if (slice_eq_cstr(attr, m->attr))
+            return m;
+    return NULL;
+}
+
+/* Writes the SQL of a column: mapped, or a custom profile attribute through json_extract. */
+static int qb_column(struct qb *q, const struct col_map *m, struct slice attr, const char *alias,
+                     enum col_kind *kind)
+{
+    if (m) {
+        qb_col(q, m->sql, alias);
+        *kind = m->kind;
+        return 0;
+    }
+    /* '$."name"': the attribute name is checked to be [A-Za-z0-9_] and bound, not spliced */
+    char *path = arena_printf(q->a, "$.\"%.*s\"", (int)(attr.n - 8), attr.p + 8);
+    if (!path)
+        return R_ENOMEM;
+    buf_appendf(&q->sql, "json_extract(%s.profile_json, ?%d)", alias,
+                qb_text(q, path, strlen(path)));
+    *kind = COL_JSON;
+    return 0;
+}
+
+/* FTS5 phrase for a trigram MATCH restricted to one column: col : "value". */
+static const char *trgm_phrase(struct arena *a, const char *col, struct slice v)
+{
+    struct buf b;
+    buf_init(&b, 4096);
+    buf_appendf(&b, "%s : \"", col);
+    for (size_t i = 0; i < v.n; i++) {
+        if (v.p[i] == '"')
+            buf_append_str(&b, "\"\"");
+        else
+            buf_append(&b, &v.p[i], 1);
+    }
+    buf_append_str(&b, "\"");
+    const char *out = b.oom ? NULL : arena_strndup(a, b.p, b.n);
+    buf_free(&b);
+    return out;
+}
+
+static int compile_cmp(struct qb *q, const struct expr *e, const struct col_map *map,
+                       const char *alias, const char *trgm_table)
+{
+    const struct col_map *m = col_find(map, e->attr);
+    if (!m && !attr_is_custom_profile(e->attr))
+        return R_EINVAL;
+    enum col_kind kind;
+    const char *coll = e->nocase ? " COLLATE NOCASE" : "";
+    int rc;
+    if (e->op == EXPR_PR) {
+        buf_append_str(&q->sql, "(");
+        if ((rc = qb_column(q, m, e->attr, alias, &kind)))
+            return rc;
+        if (kind == COL_INT) {
+            buf_append_str(&q->sql, " <> 0)");
+        } else {
+            buf_append_str(&q->sql, " IS NOT NULL AND ");
+            qb_column(q, m, e->attr, alias, &kind);
+            buf_append_str(&q->sql, " <> '')");
+        }
+        return 0;
+    }
+    if (e->vtype == EXPR_VAL_NULL) {
+        buf_append_str(&q->sql, "(");
+        if ((rc = qb_column(q, m, e->attr, alias, &kind)))
+            return rc;
+        buf_append_str(&q->sql, e->op == EXPR_NE ? " IS NOT NULL)" : " IS NULL)");
+        return 0;
+    }
+    /* value parameter */
+    int p;
+    if (e->vtype == EXPR_VAL_STRING)
+        p = qb_text(q, e->str.p, e->str.n);
+    else if (e->vtype == EXPR_VAL_NUMBER && e->num == (double)(int64_t)e->num)
+        p = qb_int(q, (int64_t)e->num);
+    else if (e->vtype == EXPR_VAL_NUMBER)
+        p = qb_bind(q, (struct bindv){.kind = B_REAL, .d = e->num});
+    else if (e->vtype == EXPR_VAL_BOOL)
+        p = qb_int(q, e->boolean ? 1 : 0);
+    else
+        return R_EINVAL;
+    if (m && m->kind == COL_INT && e->vtype == EXPR_VAL_STRING)
+        return R_EINVAL; /* the dialect turns dates, statuses and types into numbers */
+    if (m && m->kind == COL_INT)
+        coll = "";
+    const char *op = NULL;
+    switch (e->op) {
+    case EXPR_EQ: op = "="; break;
+    case EXPR_NE: op = "<>"; break;
+    case EXPR_GT: op = ">"; break;
+    case EXPR_GE: op = ">="; break;
+    case EXPR_LT: op = "<"; break;
+    case EXPR_LE: op = "<="; break;
+    default: break;
+    }
+    buf_append_str(&q->sql, "(");
+    if (op) {
+        if ((rc = qb_column(q, m, e->attr, alias, &kind)))
+            return rc;
+        buf_appendf(&q->sql, " %s ?%d%s)", op, p, coll);
+        return 0;
+    }
+    if (e->vtype != EXPR_VAL_STRING)
+        return R_EINVAL;
+    switch (e->op) {
+    case EXPR_SW: {
+        /* a range, so an index on the column (NOCASE for search) finds the candidates */
+        int hi = qb_text_hi(q, e->str.p, e->str.n);
+        if ((rc = qb_column(q, m, e->attr, alias, &kind)))
+            return rc;
+        buf_appendf(&q->sql, " >= ?%d%s AND ", p, coll);
+        qb_column(q, m, e->attr, alias, &kind);
+        buf_appendf(&q->sql, " < ?%d%s)", hi, coll);
+        return 0;
+    }
+    case EXPR_CO:
+        if (m && m->trgm && trgm_table && e->str.n >= 3) {
+            const char *ph = trgm_phrase(q->a, m->trgm, e->str);
+            if (!ph)
+                return R_ENOMEM;
+            /* the trigram index is case-insensitive; a case-sensitive `co` rechecks */
+            buf_appendf(&q->sql, "%s.id IN (SELECT rowid FROM %s WHERE %s MATCH ?%d)", alias,
+                        trgm_table, trgm_table, qb_text(q, ph, strlen(ph)));
+            if (!e->nocase) {
+                buf_append_str(&q->sql, " AND instr(");
+                qb_column(q, m, e->attr, alias, &kind);
+                buf_appendf(&q->sql, ", ?%d) > 0", p);
+            }
+            buf_append_str(&q->sql, ")");
+            return 0;
+        }
+        buf_append_str(&q->sql, e->nocase ? "instr(lower(" : "instr((");
+        if ((rc = qb_column(q, m, e->attr, alias, &kind)))
+            return rc;
+        buf_appendf(&q->sql, e->nocase ? "), lower(?%d)) > 0)" : "), ?%d) > 0)", p);
+        return 0;
+    case EXPR_EW:
+        buf_append_str(&q->sql, e->nocase ? "lower(substr(" : "(substr(");
+        if ((rc = qb_column(q, m, e->attr, alias, &kind)))
+            return rc;
+        buf_appendf(&q->sql, e->nocase ? ", -length(?%d))) = lower(?%d))" :
+                                         ", -length(?%d))) = ?%d)", p, p);
+        return 0;
+    default: return R_EINVAL;
+    }
+}
+
+static int compile_expr(struct qb *q, const struct expr *e, const struct col_map *map,
+                        const char *alias, const char *trgm_table, int depth)
+{
+    if (!e || depth > 200)
+        return R_EINVAL;
+    int rc;
+    switch (e->kind) {
+    case EXPR_AND:
+    case EXPR_OR:
+        buf_append_str(&q->sql, "(");
+        if ((rc = compile_expr(q, e->left, map, alias, trgm_table, depth + 1)))
+            return rc;
+        buf_append_str(&q->sql, e->kind == EXPR_AND ? " AND " : " OR ");
+        if ((rc = compile_expr(q, e->right, map, alias, trgm_table, depth + 1)))
+            return rc;
+        buf_append_str(&q->sql, ")");
+        return 0;
+    case EXPR_NOT:
+        buf_append_str(&q->sql, "(NOT coalesce(");
+        if ((rc = compile_expr(q, e->left, map, alias, trgm_table, depth + 1)))
+            return rc;
+        buf_append_str(&q->sql, ", 0))");
+        return 0;
+    case EXPR_CMP: return compile_cmp(q, e, map, alias, trgm_table);
+    }
+    return R_EINVAL;
+}
+
+/* The sort expression of sort_by over alias; NULL when the attribute cannot sort. */
+static const struct col_map *sort_col(const struct col_map *map, const char *sort_by)
+{
+    if (!sort_by)
+        return NULL;
+    const struct col_map *m = col_find(map, slice_from_cstr(sort_by));
+    return m && (m->kind == COL_TEXT || m->kind == COL_INT) ? m : NULL;
+}
+
+static void qb_sort_expr(struct qb *q, const struct col_map *m, const char *alias)
+{
+    if (m->kind == COL_TEXT) {
+        buf_append_str(&q->sql, "coalesce(");
+        qb_col(q, m->sql, alias);
+        buf_append_str(&q->sql, ", '') COLLATE NOCASE");
+    } else {
+        qb_col(q, m->sql, alias);
+    }
+}
+
+/* Keyset condition after the cursor row (looked up by Okta id in table), in the order of
+ * sort (or rowid when NULL). */
+static void qb_after(struct qb *q, const char *alias, const char *table, const char *after,
+                     const struct col_map *sort, bool desc)
+{
+    int p = qb_text(q, after, strlen(after));
+    const char *cmp = desc ? "<" : ">";
+    if (!sort) {
+        buf_appendf(&q->sql, " AND %s.id %s (SELECT id FROM %s WHERE okta_id = ?%d)", alias,
+                    cmp, table, p);
+        return;
+    }
+    buf_append_str(&q->sql, " AND (");
+    qb_sort_expr(q, sort, alias);
+    buf_appendf(&q->sql, ", %s.id) %s (SELECT ", alias, cmp);
+    qb_sort_expr(q, sort, "c");
+    buf_appendf(&q->sql, ", c.id FROM %s c WHERE c.okta_id = ?%d)", table, p);
+}
+
+static void qb_order(struct qb *q, const char *alias, const struct col_map *sort, bool desc)
+{
+    const char *dir = desc ? "DESC" : "ASC";
+    buf_append_str(&q->sql, " ORDER BY ");
+    if (sort) {
+        qb_sort_expr(q, sort, alias);
+        buf_appendf(&q->sql, " %s, ", dir);
+    }
+    buf_appendf(&q->sql, "%s.id %s", alias, dir);
+}
+
+/* Prepares the built query, binds its parameters. */
+static int qb_prepare(struct sq_conn *c, struct qb *q, sqlite3_stmt **out)
+{
+    if (q->err)
+        return q->err;
+    if (q->sql.oom)
+        return R_ENOMEM;
+    sqlite3_stmt *st = sq__stmt(c, buf_cstr(&q->sql));
+    if (!st)
+        return R_ESTORE;
+    int rc = qb_apply(q, st);
+    if (rc)
+        return rc;
+    *out = st;
+    return 0;
+}
+
+/* Reserves a row array of limit + 1 elements. */
+static void *rows_alloc(struct arena *a, size_t each, unsigned limit)
+{
+    return arena_alloc(a, each * ((size_t)limit + 1));
+}
+
+/* ---- groups ---- */
+
+static int sq_okta_group_get(struct store_conn *sc, struct arena *a, int64_t team_id,
+                             const char *okta_id, struct store_group *out)
+{
+    struct sq_conn *c = SQ(sc);
+    sqlite3_stmt *st = sq__stmt(c, "SELECT " GROUP_COLS " FROM groups g WHERE g.okta_id = ? "
+                                  "AND g.team_id = ? AND g.deleted_at = 0");
+    if (!st)
+        return R_ESTORE;
+    sq__bind_text(st, 1, okta_id);
+    sqlite3_bind_int64(st, 2, team_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        rc = sq__group_read(a, st, out);
+    else
+        rc = rc == SQLITE_DONE ? R_ENOTFOUND : sq__err(c, rc);
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int sq_okta_group_update_profile(struct store_conn *sc, int64_t group_id,
+                                        const char *name, const char *description,
+                                        const char *profile_json, int64_t now)
+{
+    struct sq_conn *c = SQ(sc);
+    sqlite3_stmt *st = sq__stmt(c, "UPDATE groups SET name = ?, description = ?, "
+                                  "profile_json = ?, last_updated = ? WHERE id = ?");
+    if (!st)
+        return R_ESTORE;
+    sq__bind_text(st, 1, name);
+    sq__bind_text(st, 2, description);
+    sq__bind_text(st, 3, profile_json);
+    sqlite3_bind_int64(st, 4, now);
+    sqlite3_bind_int64(st, 5, group_id);
+    return sq__exec_done(c, st);
+}
+
+static int sq_okta_group_apps_count(struct store_conn *sc, int64_t group_id, int64_t *out)
+{
+    struct sq_conn *c = SQ(sc);
+    sqlite3_stmt *st = sq__stmt(c, "SELECT count(*) FROM okta_app_groups WHERE group_id = ?");
+    if (!st)
+        return R_ESTORE;
+    sqlite3_bind_int64(st, 1, group_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *out = sqlite3_column_int64(st, 0);
+        rc = 0;
+    } else {
+        rc = sq__err(c, rc);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* A case-insensitive prefix range over a column expression (q). */
+static void qb_prefix(struct qb *q, const char *col, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    int lo = qb_text(q, prefix, n), hi = qb_text_hi(q, prefix, n);
+    buf_appendf(&q->sql, "(%s >= ?%d COLLATE NOCASE AND %s < ?%d COLLATE NOCASE)", col, lo, col,
+                hi);
+}
+
+static int sq_okta_group_list(struct store_conn *sc, struct arena *a,
+                              const struct store_okta_query *oq, struct store_group **out,
+                              int64_t **apps_count, size_t *n)
+{
+    struct sq_conn *c = SQ(sc);
+    struct qb q;
+    qb_init(&q, a);
+    int rc = 0;
+    const struct col_map *sort = sort_col(group_cols, oq->sort_by);
+    buf_append_str(&q.sql, "SELECT " GROUP_COLS);
+    if (oq->with_apps_count)
+        buf_append_str(&q.sql, ", (SELECT count(*) FROM okta_app_groups x WHERE "
+                               "x.group_id = g.id)");
+    buf_appendf(&q.sql, " FROM groups g WHERE g.team_id = ?%d AND g.deleted_at = 0",
+                qb_int(&q, oq->team_id));
+    if (oq->member_user_id > 0)
+        buf_appendf(&q.sql, " AND (g.id IN (SELECT group_id FROM memberships WHERE "
+                            "user_id = ?%d) OR g.type = 1)",
+                    qb_int(&q, oq->member_user_id));
+    if (oq->q) {
+        buf_append_str(&q.sql, " AND ");
+        qb_prefix(&q, "g.okta_name", oq->q);
+    }
+    if (oq->expr) {
+        buf_append_str(&q.sql, " AND ");
+        if ((rc = compile_expr(&q, oq->expr, group_cols, "g", "okta_groups_trgm", 0)))
+            goto out;
+    }
+    if (oq->q) {
+        /* exact matches first; q is not pageable */
+        buf_appendf(&q.sql, " ORDER BY g.okta_name = ?%d COLLATE NOCASE DESC, "
+                            "g.okta_name COLLATE NOCASE, g.id",
+                    qb_text(&q, oq->q, strlen(oq->q)));
+    } else {
+        if (oq->after)
+            qb_after(&q, "g", "groups", oq->after, sort, oq->desc);
+        qb_order(&q, "g", sort, oq->desc);
+    }
+    buf_appendf(&q.sql, " LIMIT ?%d", qb_int(&q, (int64_t)oq->limit + 1));
+    sqlite3_stmt *st;
+    if ((rc = qb_prepare(c, &q, &st)))
+        goto out;
+    struct store_group *rows = rows_alloc(a, sizeof(*rows), oq->limit);
+    int64_t *counts = rows_alloc(a, sizeof(*counts), oq->limit);
+    if (!rows || !counts) {
+        sqlite3_reset(st);
+        rc = R_ENOMEM;
+        goto out;
+    }
+    size_t k = 0;
+    int s = SQLITE_DONE;
+    while (k < oq->limit + 1 && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((rc = sq__group_read(a, st, &rows[k])))
+            break;
+        counts[k] = oq->with_apps_count ? sqlite3_column_int64(st, 18) : 0;
+        k++;
+    }
+    if (!rc && s != SQLITE_ROW && s != SQLITE_DONE)
+        rc = sq__err(c, s);
+    sqlite3_reset(st);
+    if (!rc) {
+        *out = rows;
+        if (apps_count)
+            *apps_count = counts;
+        *n = k;
+    }
+out:
+    buf_free(&q.sql);
+    return rc;
+}
+
+/* ---- users ---- */
+
+#define OKTA_USER_COLS USER_COLS ", u.activated, u.password_changed, u.password_hash IS NOT NULL"
+
+static int okta_user_read(struct arena *a, sqlite3_stmt *st, struct store_okta_user *out)
+{
+    int rc = sq__user_read(a, st, &out->u);
+    out->activated = sqlite3_column_int64(st, 17);
+    out->password_changed = sqlite3_column_int64(st, 18);
+    out->has_password = sqlite3_column_int(st, 19) != 0;
+    return rc;
+}
+
+static bool looks_like_okta_id(const char *s)
+{
+    if (strlen(s) != 20)
+        return false;
+    for (const char *p = s; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+            return false;
+    return true;
+}
+
+static int sq_okta_user_get(struct store_conn *sc, struct arena *a, int64_t team_id,
+                            const char *id_or_login, struct store_okta_user *out)
+{
+    struct sq_conn *c = SQ(sc);
+    sqlite3_stmt *st = sq__stmt(
+        c, looks_like_okta_id(id_or_login)
+               ? "SELECT " OKTA_USER_COLS " FROM users u WHERE u.okta_id = ?1 AND "
+                 "u.team_id = ?2 AND u.user_type = 0 AND u.deleted_at = 0"
+               : "SELECT " OKTA_USER_COLS " FROM users u WHERE u.team_id = ?2 AND "
+                 "u.login_lc = lower(?1) AND u.deleted_at = 0 AND u.user_type = 0");
+    if (!st)
+        return R_ESTORE;
+    sq__bind_text(st, 1, id_or_login);
+    sqlite3_bind_int64(st, 2, team_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        rc = okta_user_read(a, st, out);
+    else
+        rc = rc == SQLITE_DONE ? R_ENOTFOUND : sq__err(c, rc);
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int sq_okta_user_login_taken(struct store_conn *sc, int64_t team_id, const char *login,
+                                    int64_t except_user_id, bool *taken)
+{
+    struct sq_conn *c = SQ(sc);
+    sqlite3_stmt *st = sq__stmt(c, "SELECT 1 FROM users WHERE team_id = ? AND login_lc = "
+                                  "lower(?) AND deleted_at = 0 AND id <> ?");
+    if (!st)
+        return R_ESTORE;
+    sqlite3_bind_int64(st, 1, team_id);
+    sq__bind_text(st, 2, login);
+    sqlite3_bind_int64(st, 3, except_user_id);
+    int rc = sqlite3_step(st);
+    *taken = rc == SQLITE_ROW;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq__err(c, rc);
+}
+
+static int sq_okta_user_update_profile(struct store_conn *sc, const struct store_user *u,
+                                       int64_t now)
+{
+    struct sq_conn *c = SQ(sc);
+    sqlite3_stmt *st = sq__stmt(c, "UPDATE users SET login = ?1, login_lc = lower(?1), "
+                                  "email = ?2, first_name = ?3, last_name = ?4, "
+                                  "display_name = ?5, profile_json = ?6, last_updated = ?7 "
+                                  "WHERE id = ?8");
+    if (!st)
+        return R_ESTORE;
+    sq__bind_text(st, 1, u->login);
+    sq__bind_text(st, 2, u->email);
+    sq__bind_text(st, 3, u->first_name);
+    sq__bind_text(st, 4, u->last_name);
+    sq__bind_text(st, 5, u->display_name);
+    sq__bind_text(st, 6, u->profile_json);
+    sqlite3_bind_int64(st, 7, now);
+    sqlite3_bind_int64(st, 8, u->id);
+    return sq__exec_done(c, st);
+}
+
+static int sq_okta_user_set_password(struct store_conn *sc, int64_t user_id, const char *hash,
+                                     int64_t now)
+{
+    struct sq_conn *c = SQ(sc);
+    sqlite3_stmt *st = sq__stmt(c, "UPDATE users SET password_hash = ?, password_changed = ? "
+                                  "WHERE id = ?");
+    if (!st)
+        return R_ESTORE;
+    sq__bind_text(st, 1, hash);
+    sqlite3_bind_int64(st, 2, hash ? now : 0);
+    sqlite3_bind_int64(st, 3, user_id);
+    return sq__exec_done(c, st);
+}
+
+static int sq_okta_user_get_password(struct store_conn *sc, struct arena *a, int64_t user_id,
+                                     const char **hash)
+{
+    struct sq_conn *c = SQ(sc);
+    sqlite3_stmt *st = sq__stmt(c, "SELECT password_hash FROM users WHERE id = ?");
+    if (!st)
+        return R_ESTORE;
+    sqlite3_bind_int64(st, 1, user_id);
+    int rc = sqlite3_step(st);
+    *hash = NULL;
+    if (rc == SQLITE_ROW) {
+        *hash = sq__col_text(a, st, 0);
+        rc = 0;
+    } else {
+        rc = rc == SQLITE_DONE ? R_ENOTFOUND : sq__err(c, rc);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int sq_okta_user_set_status(struct store_conn *sc, int64_t user_id, int status,
+                                   bool activated, int64_t now)
+{
+    struct sq_conn *c = SQ(sc);
+    sqlite3_stmt *st = sq__stmt(c, "UPDATE users SET status = ?1, status_changed = ?2, "
+                                  "last_updated = ?2, activated = CASE WHEN ?3 THEN ?2 ELSE "
+                                  "activated END WHERE id = ?4");
+    if (!st)
+        return R_ESTORE;
+    sqlite3_bind_int(st, 1, status);
+    sqlite3_bind_int64(st, 2, now);
+    sqlite3_bind_int(st, 3, activated ? 1 : 0);
+    sqlite3_bind_int64(st, 4, user_id);
+    return sq__exec_done(c, st);
+}
+
+static int sq_okta_user_list(struct store_conn *sc, struct arena *a,
+                             const struct store_okta_query *oq, struct store_okta_user **out,
+                             size_t *n)
+{
+    struct sq_conn *c = SQ(sc);
+    struct qb q;
+    qb_init(&q, a);
+    int rc = 0;
+    const struct col_map *sort = sort_col(user_cols, oq->sort_by);
+    if (oq->in_group_id > 0) {
+        /* members in user order straight from the (group_id, user_id) index */
+        buf_appendf(&q.sql, "SELECT " OKTA_USER_COLS " FROM memberships m JOIN users u ON "
+                            "u.id = m.user_id WHERE m.group_id = ?%d AND u.team_id = ?%d",
+                    qb_int(&q, oq->in_group_id), qb_int(&q, oq->team_id));
+    } else {
+        buf_appendf(&q.sql, "SELECT " OKTA_USER_COLS " FROM users u WHERE u.team_id = ?%d",
+                    qb_int(&q, oq->team_id));
+    }
+    buf_append_str(&q.sql, " AND u.user_type = 0 AND u.deleted_at = 0");
+    if (!oq->deprovisioned)
+        buf_appendf(&q.sql, " AND u.status <> %d", USER_DEPROVISIONED);
+    if (oq->q) {
+        buf_append_str(&q.sql, " AND (");
+        qb_prefix(&q, "u.first_name", oq->q);
+        buf_append_str(&q.sql, " OR ");
+        qb_prefix(&q, "u.last_name", oq->q);
+        buf_append_str(&q.sql, " OR ");
+        qb_prefix(&q, "u.email", oq->q);
+        buf_append_str(&q.sql, ")");
+    }
+    if (oq->expr) {
+        buf_append_str(&q.sql, " AND ");
+        if ((rc = compile_expr(&q, oq->expr, user_cols, "u", "okta_users_trgm", 0)))
+            goto out;
+    }
+    if (oq->after)
+        qb_after(&q, "u", "users", oq->after, sort, oq->desc);
+    qb_order(&q, "u", sort, oq->desc);
+    buf_appendf(&q.sql, " LIMIT ?%d", qb_int(&q, (int64_t)oq->limit + 1));
+    sqlite3_stmt *st;
+    if ((rc = qb_prepare(c, &q, &st)))
+        goto out;
+    struct store_okta_user *rows = rows_alloc(a, sizeof(*rows), oq->limit);
+    if (!rows) {
+        sqlite3_reset(st);
+        rc = R_ENOMEM;
+        goto out;
+    }
+    size_t k = 0;
+    int s = SQLITE_DONE;
+    while (k < oq->limit + 1 && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((rc = okta_user_read(a, st, &rows[k])))
+            break;
+        k++;
+    }
+    if (!rc && s != SQLITE_ROW && s != SQLITE_DONE)
+        rc = sq__err(c, s);
+    sqlite3_reset(st);
+    if (!rc) {
+        *out = rows;
+        *n = k;
+    }
+out:
+    buf_free(&q.sql);
+    return rc;
+}
+
+/* ---- apps ---- */
+
+#define APP_COLS                                                                               \
+    "a.id, a.team_id, a.okta_id, a.name, a.label, a.sign_on_mode, a.active, a.body_json, "     \
+    "a.created, a.last_updated"
+
+static int app_read(struct arena *a, sqlite3_stmt *st, struct store_app *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->id = sqlite3_column_int64(st, 0);
+    out->team_id = sqlite3_column_int64(st, 1);
+    sq__col_copy(out->okta_id, sizeof(out->okta_id), st, 2);
+    out->name = sq__col_text(a, st, 3);
+    out->label = sq__col_text(a, st, 4);
+    out->sign_on_mode = sq__col_text(a, st, 5);
+    out->active = sqlite3_column_int(st, 6) != 0;
+    out->body_json = sq__col_text(a, st, 7);
+    out->created = sqlite3_column_int64(st, 8);
+    out->last_updated = sqlite3_column_int64(st, 9);
+    return out->name && out->label && out->sign_on_mode ? 0 : R_ENOMEM;
+}
+
+static int sq_okta_app_insert(struct store_conn *sc, struct store_app *app)
+{
+    struct sq_conn *c = SQ(sc);
+    sqlite3_stmt *st = sq__stmt(c, "INSERT INTO okta_apps(team_id, okta_id, name, label, "
+                                  "sign_on_mode, active, body_json, created, last_updated) "
+                                  "VALUES (?,?,?,?,?,?,?,?,?)");
+    if (!st)
+        return R_ESTORE;
+    sqlite3_bind_int64(st, 1, app->team_id);
+    sq__bind_text(st, 2, app->okta_id);
+    sq__bind_text(st, 3, app->name);
+    sq__bind_text(st, 4, app->label);
+    sq__bind_text(st, 5, app->sign_on_mode);
+    sqlite3_bind_int(st, 6, app->active ? 1 : 0);
+    sq__bind_text(st, 7, app->body_json);
+    sqlite3_bind_int64(st, 8, app->created);
+    sqlite3_bind_int64(st, 9, app->last_updated);
+    int rc = sq__exec_done(c, st);
+    if (!rc)
+        app->id = sqlite3_last_insert_rowid(c->db);
+    return rc;
+}
+
+static int sq_okta_app_get(struct store_conn *sc, struct arena *a, int64_t team_id,
+                           const char *okta_id, struct store_app *out)
+{
+    struct sq_conn *c = SQ(sc);
+    sqlite3_stmt *st =
+        sq__stmt(c, "SELECT " APP_COLS " FROM okta_apps a WHERE a.okta_id = ? AND a.team_id = ?");
+    if (!st)
+        return R_ESTORE;
+    sq__bind_text(st, 1, okta_id);
+    sqlite3_bind_int64(st, 2, team_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        rc = app_read(a, st, out);
+    else
+        rc = rc == SQLITE_DONE ? R_ENOTFOUND : sq__err(c, rc);
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int sq_okta_app_update(struct store_conn *sc, const struct store_app *app)
+{
+    struct sq_conn *c = SQ(sc);
+    sqlite3_stmt *st = sq__stmt(c, "UPDATE okta_apps SET name = ?, label = ?, sign_on_mode = ?, "
+                                  "active = ?, body_json = ?, last_updated = ? WHERE id = ?");
+    if (!st)
+        return R_ESTORE;
+    sq__bind_text(st, 1, app->name);
+    sq__bind_text(st, 2, app->label);
+    sq__bind_text(st, 3, app->sign_on_mode);
+    sqlite3_bind_int(st, 4, app->active ? 1 : 0);
+    sq__bind_text(st, 5, app->body_json);
+    sqlite3_bind_int64(st, 6, app->last_updated);
+    sqlite3_bind_int64(st, 7, app->id);
+    return sq__exec_done(c, st);
+}
+
+static int sq_okta_app_delete(struct store_conn *sc, int64_t app_id)
+{
+    struct sq_conn *c = SQ(sc);
+    sqlite3_stmt *st = sq__stmt(c, "DELETE FROM okta_app_groups WHERE app_id = ?");
+    if (!st)
+        return R_ESTORE;
+    sqlite3_bind_int64(st, 1, app_id);
+    int rc = sq__exec_done(c, st);
+    if (rc)
+        return rc;
+    st = sq__stmt(c, "DELETE FROM okta_apps WHERE id = ?");
+    if (!st)
+        return R_ESTORE;
+    sqlite3_bind_int64(st, 1, app_id);
+    return sq__exec_done(c, st);
+}
+
+static int sq_okta_app_list(struct store_conn *sc, struct arena *a, int64_t team_id,
+                            int64_t group_id, const char *qs, const char *after, unsigned limit,
+                            struct store_app **out, size_t *n)
+{
+    struct sq_conn *c = SQ(sc);
+    struct qb q;
+    qb_init(&q, a);
+    int rc = 0;
+    buf_appendf(&q.sql, "SELECT " APP_COLS " FROM okta_apps a WHERE a.team_id = ?%d",
+                qb_int(&q, team_id));
+    if (group_id > 0)
+        buf_appendf(&q.sql, " AND a.id IN (SELECT app_id FROM okta_app_groups WHERE "
+                            "group_id = ?%d)",
+                    qb_int(&q, group_id));
+    if (qs) {
+        buf_append_str(&q.sql, " AND (");
+        qb_prefix(&q, "a.name", qs);
+        buf_append_str(&q.sql, " OR ");
+        qb_prefix(&q, "a.label", qs);
+        buf_append_str(&q.sql, ")");
+    }
+    if (after)
+        qb_after(&q, "a", "okta_apps", after, NULL, false);
+    qb_order(&q, "a", NULL, false);
+    buf_appendf(&q.sql, " LIMIT ?%d", qb_int(&q, (int64_t)limit + 1));
+    sqlite3_stmt *st;
+    if ((rc = qb_prepare(c, &q, &st)))
+        goto out;
+    struct store_app *rows = rows_alloc(a, sizeof(*rows), limit);
+    if (!rows) {
+        sqlite3_reset(st);
+        rc = R_ENOMEM;
+        goto out;
+    }
+    size_t k = 0;
+    int s = SQLITE_DONE;
+    while (k < limit + 1 && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((rc = app_read(a, st, &rows[k])))
+            break;
+        k++;
+    }
+    if (!rc && s != SQLITE_ROW && s != SQLITE_DONE)
+        rc = sq__err(c, s);
+    sqlite3_reset(st);
+    if (!rc) {
+        *out = rows;
+        *n = k;
+    }
+out:
+    buf_free(&q.sql);
+    return rc;
+}
+
+static int sq_okta_app_group_put(struct store_conn *sc, const struct store_app_group *ag)
+{
+    struct sq_conn *c = SQ(sc);
+    sqlite3_stmt *st = sq__stmt(c, "INSERT INTO okta_app_groups(app_id, group_id, priority, "
+                                  "profile_json, last_updated) VALUES (?,?,?,?,?) ON CONFLICT "
+                                  "DO UPDATE SET priority = excluded.priority, profile_json = "
+                                  "excluded.profile_json, last_updated = excluded.last_updated");
+    if (!st)
+        return R_ESTORE;
+    sqlite3_bind_int64(st, 1, ag->app_id);
+    sqlite3_bind_int64(st, 2, ag->group_id);
+    sqlite3_bind_int64(st, 3, ag->priority);
+    sq__bind_text(st, 4, ag->profile_json);
+    sqlite3_bind_int64(st, 5, ag->last_updated);
+    return sq__exec_done(c, st);
+}
+
+#define AG_COLS                                                                                \
+    "ag.app_id, ag.group_id, a.okta_id, g.okta_id, ag.priority, ag.profile_json, "              \
+    "ag.last_updated"
+
+static int ag_read(struct arena *a, sqlite3_stmt *st, struct store_app_group *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->app_id = sqlite3_column_int64(st, 0);
+    out->group_id = sqlite3_column_int64(st, 1);
+    sq__col_copy(out->app_okta_id, sizeof(out->app_okta_id), st, 2);
+    sq__col_copy(out->group_okta_id, sizeof(out->group_okta_id), st, 3);
+    out->priority = sqlite3_column_int64(st, 4);
+    out->profile_json = sq__col_text(a, st, 5);
+    out->last_updated = sqlite3_column_int64(st, 6);
+    return 0;
+}
+
+static int sq_okta_app_group_get(struct store_conn *sc, struct arena *a, int64_t app_id,
+                                 int64_t group_id, struct store_app_group *out)
+{
+    struct sq_conn *c = SQ(sc);
+    sqlite3_stmt *st = sq__stmt(c, "SELECT " AG_COLS " FROM okta_app_groups ag JOIN okta_apps "
+                                  "a ON a.id = ag.app_id JOIN groups g ON g.id = ag.group_id "
+                                  "WHERE ag.app_id = ? AND ag.group_id = ?");
+    if (!st)
+        return R_ESTORE;
+    sqlite3_bind_int64(st, 1, app_id);
+    sqlite3_bind_int64(st, 2, group_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        rc = ag_read(a, st, out);
+    else
+        rc = rc == SQLITE_DONE ? R_ENOTFOUND : sq__err(c, rc);
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int sq_okta_app_group_delete(struct store_conn *sc, int64_t app_id, int64_t group_id,
+                                    bool *changed)
+{
+    struct sq_conn *c = SQ(sc);
+    sqlite3_stmt *st =
+        sq__stmt(c, "DELETE FROM okta_app_groups WHERE app_id = ? AND group_id = ?");
+    if (!st)
+        return R_ESTORE;
+    sqlite3_bind_int64(st, 1, app_id);
+    sqlite3_bind_int64(st, 2, group_id);
+    int rc = sq__exec_done(c, st);
+    *changed = !rc && sqlite3_changes(c->db) > 0;
+    return rc;
+}
+
+static int sq_okta_app_group_list(struct store_conn *sc, struct arena *a, int64_t app_id,
+                                  const char *after, unsigned limit,
+                                  struct store_app_group **out, size_t *n)
+{
+    struct sq_conn *c = SQ(sc);
+    sqlite3_stmt *st = sq__stmt(
+        c, after ? "SELECT " AG_COLS " FROM okta_app_groups ag JOIN okta_apps a ON a.id = "
+                   "ag.app_id JOIN groups g ON g.id = ag.group_id WHERE ag.app_id = ?1 AND "
+                   "ag.group_id > (SELECT id FROM groups WHERE okta_id = ?3) "
+                   "ORDER BY ag.group_id LIMIT ?2"
+                 : "SELECT " AG_COLS " FROM okta_app_groups ag JOIN okta_apps a ON a.id = "
+                   "ag.app_id JOIN groups g ON g.id = ag.group_id WHERE ag.app_id = ?1 "
+                   "ORDER BY ag.group_id LIMIT ?2");
+    if (!st)
+        return R_ESTORE;
+    sqlite3_bind_int64(st, 1, app_id);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit + 1);
+    if (after)
+        sq__bind_text(st, 3, after);
+    struct store_app_group *rows = rows_alloc(a, sizeof(*rows), limit);
+    if (!rows) {
+        sqlite3_reset(st);
+        return R_ENOMEM;
+    }
+    size_t k = 0;
+    int s = SQLITE_DONE, rc = 0;
+    while (k < limit + 1 && (s = sqlite3_step(st)) == SQLITE_ROW)
+        ag_read(a, st, &rows[k++]);
+    if (s != SQLITE_ROW && s != SQLITE_DONE)
+        rc = sq__err(c, s);
+    sqlite3_reset(st);
+    if (!rc) {
+        *out = rows;
+        *n = k;
+    }
+    return rc;
+}
+
+const struct store_okta_ops store_sqlite_okta_ops = {
+    .group_get = sq_okta_group_get,
+    .group_update_profile = sq_okta_group_update_profile,
+    .group_apps_count = sq_okta_group_apps_count,
+    .group_list = sq_okta_group_list,
+    .user_get = sq_okta_user_get,
+    .user_login_taken = sq_okta_user_login_taken,
+    .user_update_profile = sq_okta_user_update_profile,
+    .user_set_password = sq_okta_user_set_password,
+    .user_get_password = sq_okta_user_get_password,
+    .user_set_status = sq_okta_user_set_status,
+    .user_list = sq_okta_user_list,
+    .app_insert = sq_okta_app_insert,
+    .app_get = sq_okta_app_get,
+    .app_update = sq_okta_app_update,
+    .app_delete = sq_okta_app_delete,
+    .app_list = sq_okta_app_list,
+    .app_group_put = sq_okta_app_group_put,
+    .app_group_get = sq_okta_app_group_get,
+    .app_group_delete = sq_okta_app_group_delete,
+    .app_group_list = sq_okta_app_group_list,
+};

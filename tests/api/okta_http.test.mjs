@@ -1,0 +1,123 @@
+// Okta dialect over raw HTTP: what the SDK hides (headers, query decoding, paths, malformed
+// bodies, auth and rights), cross-dialect visibility with the ASA dialect, and the SDK's
+// automatic 429 retry against a low --rate-limit.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { useServer } from './lib/server.mjs';
+import { sdk, all, api, assertOktaError, links } from './lib/okta.mjs';
+
+describe('raw HTTP', () => {
+  const s = useServer();
+
+  test('Date, Content-Type and X-Okta-Request-Id on every response, errors included', async () => {
+    for (const [m, p, token] of [['GET', '/api/v1/groups'], ['GET', '/api/v1/nope'], ['GET', '/api/v1/groups', null]]) {
+      const r = await api(s, m, p, token === null ? { token: null } : {});
+      assert.ok(r.headers.date && !Number.isNaN(Date.parse(r.headers.date)), `Date on ${p}`);
+      assert.match(r.headers['content-type'], /^application\/json/);
+      assert.match(r.headers['x-okta-request-id'], /^\S+$/);
+      if (r.status >= 400) assert.equal(r.json.errorId, r.headers['x-okta-request-id']);
+    }
+    const unknown = await api(s, 'GET', '/api/v1/nope');
+    assertOktaError(unknown, 404, 'E0000008');
+    const method = await api(s, 'PATCH', '/api/v1/groups');
+    assertOktaError(method, 405, 'E0000022');
+  });
+
+  test('auth: no token / bad token 401 E0000011; a read-only principal gets 403 E0000006 on writes', async () => {
+    assertOktaError(await api(s, 'GET', '/api/v1/groups', { token: null }), 401, 'E0000011');
+    assertOktaError(await api(s, 'GET', '/api/v1/groups', { token: 'nope' }), 401, 'E0000011');
+    const ro = await s.principal('reader', ['access_user']);
+    const mint = await s.cli(['token', 'add', '--store', s.store, '--team', s.team, '--user', ro.name]);
+    assert.equal(mint.code, 0, mint.stderr);
+    const tok = JSON.parse(mint.stdout).api_token;
+    assert.equal((await api(s, 'GET', '/api/v1/groups', { token: tok })).status, 200);
+    assertOktaError(await api(s, 'POST', '/api/v1/groups', { token: tok, body: { profile: { name: 'no' } } }), 403, 'E0000006');
+  });
+
+  test('+ and %20 in search, //api/v1/..., trailing slash, Link headers absolute, one per relation', async () => {
+    await api(s, 'POST', '/api/v1/groups', { body: { profile: { name: 'Eng & Ops' } } });
+    await api(s, 'POST', '/api/v1/groups', { body: { profile: { name: 'Eng Two' } } });
+    const plus = await api(s, 'GET', '/api/v1/groups?search=profile.name+sw+%22Eng+%26%22');
+    const pct = await api(s, 'GET', '/api/v1/groups?search=profile.name%20sw%20%22Eng%20%26%22');
+    assert.deepEqual(plus.json.map((g) => g.profile.name), ['Eng & Ops']);
+    assert.deepEqual(pct.json, plus.json);
+    const dbl = await api(s, 'GET', '//api/v1/groups/?limit=1');
+    assert.equal(dbl.status, 200);
+    const l = links(dbl);
+    assert.ok(l.self.startsWith(`${s.base}/api/v1/groups?`), l.self);
+    assert.ok(l.next.startsWith(`${s.base}/api/v1/groups?`) && l.next.includes('after='), l.next);
+    const linkLines = dbl.rawHeaders.filter((h, i) => i % 2 === 0 && h.toLowerCase() === 'link');
+    assert.equal(linkLines.length, 2, 'one Link header per relation');
+    const last = await api(s, 'GET', '/api/v1/groups?limit=1000');
+    assert.equal(links(last).next, undefined, 'no rel="next" on the last page');
+    assertOktaError(await api(s, 'GET', '/api/v1/groups?limit=abc'), 400, 'E0000029');
+  });
+
+  test('malformed JSON → 400 E0000003; other media types → 400 E0000021; empty lifecycle POST is fine', async () => {
+    assertOktaError(await api(s, 'POST', '/api/v1/groups', { raw: '{"profile":', headers: { 'Content-Type': 'application/json' } }), 400, 'E0000003');
+    assertOktaError(await api(s, 'POST', '/api/v1/groups', { raw: 'name=x', headers: { 'Content-Type': 'text/plain' } }), 400, 'E0000021');
+    const u = await api(s, 'POST', '/api/v1/users?activate=false', { body: { profile: { login: 'empty@example.com', email: 'empty@example.com' } } });
+    assert.equal(u.status, 200, u.text);
+    const act = await api(s, 'POST', `/api/v1/users/${u.json.id}/lifecycle/activate?sendEmail=false`, { raw: '', headers: { 'Content-Length': '0' } });
+    assert.equal(act.status, 200, act.text);
+    const de = await api(s, 'POST', `/api/v1/users/${u.json.id}/lifecycle/deactivate`, { raw: '' });
+    assert.equal(de.status, 200);
+    assert.equal(de.text, '');
+  });
+
+  test('cross-dialect: made in ASA → seen here; made here → seen in ASA; same members', async () => {
+    // ASA group + member (a CLI user) visible through Okta
+    let r = await s.asa('POST', 'groups', { body: { name: 'asa-made', roles: [] } });
+    assert.equal(r.status, 201, r.text);
+    await s.mustUserAdd({ name: 'ada', email: 'ada@example.com' });
+    r = await s.asa('POST', 'groups/asa-made/users', { body: { name: 'ada' } });
+    assert.equal(r.status, 204, r.text);
+    const og = await api(s, 'GET', '/api/v1/groups?q=asa-made');
+    assert.deepEqual(og.json.map((g) => g.profile.name), ['asa-made']);
+    const members = await api(s, 'GET', `/api/v1/groups/${og.json[0].id}/users`);
+    assert.deepEqual(members.json.map((u) => u.profile.email), ['ada@example.com']);
+    // service users (roster-admin, reader) are invisible here
+    const users = await api(s, 'GET', '/api/v1/users');
+    assert.ok(!users.json.some((u) => u.profile.login === 'roster-admin'));
+    const ev = await api(s, 'GET', '/api/v1/groups?filter=type%20eq%20%22BUILT_IN%22&expand=stats');
+    const everyoneMembers = await api(s, 'GET', `/api/v1/groups/${ev.json[0].id}/users`);
+    assert.equal(ev.json[0]._embedded.stats.usersCount, everyoneMembers.json.length, 'usersCount counts human users only');
+    assert.ok(!everyoneMembers.json.some((u) => u.profile.login === 'roster-admin'));
+
+    // Okta group (any BMP name) + Okta user visible through ASA, percent-encoded
+    const g = await api(s, 'POST', '/api/v1/groups', { body: { profile: { name: 'Équipe Ops' } } });
+    const u = await api(s, 'POST', '/api/v1/users?activate=false', { body: { profile: { login: 'grace.hopper@example.com', email: 'grace.hopper@example.com', firstName: 'Grace', lastName: 'Hopper' } } });
+    assert.equal((await api(s, 'PUT', `/api/v1/groups/${g.json.id}/users/${u.json.id}`)).status, 204);
+    r = await s.asa('GET', `groups/${encodeURIComponent('Équipe Ops')}/users`);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.list.map((x) => x.name), ['grace.hopper']);
+    assert.equal(r.json.list[0].status, 'DISABLED', 'STAGED is DISABLED in ASA');
+    // a second user with the same local part gets a suffixed ASA name
+    await api(s, 'POST', '/api/v1/users?activate=false', { body: { profile: { login: 'grace.hopper@other.example', email: 'g2@example.com' } } });
+    r = await s.asa('GET', 'users/grace.hopper-2');
+    assert.equal(r.status, 200, r.text);
+    // rename via Okta changes the ASA path key
+    await api(s, 'PUT', `/api/v1/groups/${g.json.id}`, { body: { profile: { name: 'Ops Team' } } });
+    assert.equal((await s.asa('GET', `groups/${encodeURIComponent('Ops Team')}`)).status, 200);
+    assert.equal((await s.asa('GET', `groups/${encodeURIComponent('Équipe Ops')}`)).status, 404);
+    // ASA delete → gone here
+    assert.equal((await s.asa('DELETE', 'groups/asa-made')).status, 204);
+    assertOktaError(await api(s, 'GET', `/api/v1/groups/${og.json[0].id}`), 404, 'E0000007');
+  });
+});
+
+describe('rate limits', () => {
+  const s = useServer({ args: ['--rate-limit', '30'] });
+
+  test('X-Rate-Limit-* on every response; 429 E0000047; the SDK retries after X-Rate-Limit-Reset', { timeout: 120000 }, async () => {
+    const r = await api(s, 'GET', '/api/v1/groups');
+    for (const h of ['x-rate-limit-limit', 'x-rate-limit-remaining', 'x-rate-limit-reset']) assert.match(r.headers[h] ?? '', /^\d+$/, h);
+    let last;
+    for (let i = 0; i < 40 && last?.status !== 429; i++) last = await api(s, 'GET', '/api/v1/groups');
+    assertOktaError(last, 429, 'E0000047');
+    assert.equal(last.headers['x-rate-limit-remaining'], '0');
+    const client = sdk(s, { maxRetries: 3 });
+    const groups = await all(client.groupApi.listGroups({}));
+    assert.ok(groups.some((g) => g.profile.name === 'Everyone'), 'the retried request succeeds');
+  });
+});
