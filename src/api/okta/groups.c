@@ -34,32 +34,12 @@ void okta_groups_list(struct http_request *req, struct http_response *resp)
     struct okta_call c;
     if (okta_begin(req, resp, OKTA_READ, &c))
         return;
-    const char *search = okta_query_str(req, "search");
-    const char *filter = okta_query_str(req, "filter");
-    const char *q = okta_query_str(req, "q");
-    if (search && (filter || q)) {
-        okta_error(req, resp, 400, "E0000033",
-                   "Bad request. Can't specify a search query and filter in the same request.",
-                   NULL);
+    static const struct okta_list_limits lim = {GROUPS_Q_DEFAULT, GROUPS_LIMIT_DEFAULT,
+                                                GROUPS_LIMIT_MAX};
+    struct store_okta_query oq;
+    if (okta_list_query(req, resp, c.team.id, OKTA_EXPR_GROUP_SEARCH, OKTA_EXPR_GROUP_FILTER,
+                        &lim, &oq))
         return;
-    }
-    struct store_okta_query oq = {.team_id = c.team.id, .q = q};
-    struct expr *e = NULL;
-    if (okta_expr(req, resp, search, OKTA_EXPR_GROUP_SEARCH, &e))
-        return;
-    if (!e && okta_expr(req, resp, filter, OKTA_EXPR_GROUP_FILTER, &e))
-        return;
-    oq.expr = e;
-    if (okta_limit(req, resp, q ? GROUPS_Q_DEFAULT : GROUPS_LIMIT_DEFAULT, GROUPS_LIMIT_MAX,
-                   &oq.limit))
-        return;
-    oq.after = q ? NULL : okta_query_str(req, "after");
-    if (search) {
-        /* sortBy/sortOrder only with search (okta.md §5.5) */
-        oq.sort_by = okta_query_str(req, "sortBy");
-        const char *order = okta_query_str(req, "sortOrder");
-        oq.desc = oq.sort_by && order && strcmp(order, "desc") == 0;
-    }
     struct slice ex[8];
     size_t nex = http_params_all(req, "expand", ex, 8, true);
     for (size_t i = 0; i < nex; i++)
@@ -76,7 +56,7 @@ void okta_groups_list(struct http_request *req, struct http_response *resp)
             okta_core_error(req, resp, rc, NULL, NULL);
         return;
     }
-    send_groups(req, resp, rows, counts, n, oq.limit, oq.with_apps_count, !q);
+    send_groups(req, resp, rows, counts, n, oq.limit, oq.with_apps_count, !oq.q);
 }
 
 /* Reads {"profile":{"name":…,"description":…, custom…}}; writes 400 and returns -1 when bad. */

@@ -68,6 +68,17 @@ const char *okta_url(struct http_request *req, const char *fmt, ...)
 int okta_expr(struct http_request *req, struct http_response *resp, const char *text,
               enum okta_expr_ctx ctx, struct expr **out);
 
+/* Limits of a list: the default page with q, the default and the cap without. */
+struct okta_list_limits {
+    unsigned q_default, dflt, max;
+};
+/* The query shared by the group and user lists (okta.md §4, §5): q, filter or search (search
+ * excludes the others: E0000033), limit, after (not with q: q is not pageable) and
+ * sortBy/sortOrder (only with search). On bad input the error is written and -1 returned. */
+int okta_list_query(struct http_request *req, struct http_response *resp, int64_t team_id,
+                    enum okta_expr_ctx search_ctx, enum okta_expr_ctx filter_ctx,
+                    const struct okta_list_limits *lim, struct store_okta_query *oq);
+
 /* ---- render.c ---- */
 
 void okta_write_group(struct jw *w, struct http_request *req, const struct store_group *g,

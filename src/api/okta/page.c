@@ -149,6 +149,39 @@ static int normalise(struct expr *e, enum okta_expr_ctx ctx)
     return 0;
 }
 
+int okta_list_query(struct http_request *req, struct http_response *resp, int64_t team_id,
+                    enum okta_expr_ctx search_ctx, enum okta_expr_ctx filter_ctx,
+                    const struct okta_list_limits *lim, struct store_okta_query *oq)
+{
+    const char *search = okta_query_str(req, "search");
+    const char *filter = okta_query_str(req, "filter");
+    const char *q = okta_query_str(req, "q");
+    struct expr *e = NULL;
+    memset(oq, 0, sizeof(*oq));
+    oq->team_id = team_id;
+    oq->q = q;
+    if (search && (filter || q)) {
+        okta_error(req, resp, 400, "E0000033",
+                   "Bad request. Can't specify a search query and filter in the same request.",
+                   NULL);
+        return -1;
+    }
+    if (okta_expr(req, resp, search, search_ctx, &e))
+        return -1;
+    if (!e && okta_expr(req, resp, filter, filter_ctx, &e))
+        return -1;
+    oq->expr = e;
+    if (okta_limit(req, resp, q ? lim->q_default : lim->dflt, lim->max, &oq->limit))
+        return -1;
+    oq->after = q ? NULL : okta_query_str(req, "after");
+    if (search) {
+        oq->sort_by = okta_query_str(req, "sortBy");
+        const char *order = okta_query_str(req, "sortOrder");
+        oq->desc = oq->sort_by && order && strcmp(order, "desc") == 0;
+    }
+    return 0;
+}
+
 int okta_expr(struct http_request *req, struct http_response *resp, const char *text,
               enum okta_expr_ctx ctx, struct expr **out)
 {

@@ -165,33 +165,14 @@ void okta_users_list(struct http_request *req, struct http_response *resp)
     struct okta_call c;
     if (okta_begin(req, resp, OKTA_READ, &c))
         return;
-    const char *search = okta_query_str(req, "search");
-    const char *filter = okta_query_str(req, "filter");
-    const char *q = okta_query_str(req, "q");
-    if (search && (filter || q)) {
-        okta_error(req, resp, 400, "E0000033",
-                   "Bad request. Can't specify a search query and filter in the same request.",
-                   NULL);
+    static const struct okta_list_limits lim = {USERS_Q_DEFAULT, USERS_LIMIT_DEFAULT,
+                                                USERS_LIMIT_MAX};
+    struct store_okta_query oq;
+    if (okta_list_query(req, resp, c.team.id, OKTA_EXPR_USER_SEARCH, OKTA_EXPR_USER_FILTER,
+                        &lim, &oq))
         return;
-    }
-    struct store_okta_query oq = {.team_id = c.team.id, .q = q};
-    struct expr *e = NULL;
-    if (okta_expr(req, resp, search, OKTA_EXPR_USER_SEARCH, &e))
-        return;
-    if (!e && okta_expr(req, resp, filter, OKTA_EXPR_USER_FILTER, &e))
-        return;
-    oq.expr = e;
     /* a bare list and q omit deprovisioned users; filter and search include them */
-    oq.deprovisioned = e != NULL;
-    if (okta_limit(req, resp, q ? USERS_Q_DEFAULT : USERS_LIMIT_DEFAULT, USERS_LIMIT_MAX,
-                   &oq.limit))
-        return;
-    oq.after = okta_query_str(req, "after");
-    if (search) {
-        oq.sort_by = okta_query_str(req, "sortBy");
-        const char *order = okta_query_str(req, "sortOrder");
-        oq.desc = oq.sort_by && order && strcmp(order, "desc") == 0;
-    }
+    oq.deprovisioned = oq.expr != NULL;
     struct store_okta_user *rows;
     size_t n;
     int rc = core_okta_user_list(&c.cx, &oq, &rows, &n);
@@ -205,7 +186,7 @@ void okta_users_list(struct http_request *req, struct http_response *resp)
     bool more = n > oq.limit;
     if (more)
         n = oq.limit;
-    okta_links(req, resp, more && n && !q ? rows[n - 1].u.okta_id : NULL);
+    okta_links(req, resp, more && n && !oq.q ? rows[n - 1].u.okta_id : NULL);
     struct jw w;
     api_json_begin(resp, 200, &w);
     jw_arr_begin(&w);
