@@ -64,7 +64,10 @@ sanitize:
 	@ASAN_OPTIONS=detect_leaks=1 sh scripts/test.sh build-san
 
 format-check:
-	@clang-format --dry-run -Werror $$(find src tests/unit -name '*.[ch]')
+	@if command -v clang-format >/dev/null; then \
+	  clang-format --dry-run -Werror $$(find src tests/unit fuzz bench -name '*.[ch]') && \
+	  echo "format: clean"; \
+	else echo "format: clang-format not installed, skipped"; fi
 
 clean:
 	rm -rf build build-san

@@ -142,11 +142,15 @@ int main(int argc, char **argv)
     pthread_t *th = calloc((size_t)conns, sizeof(*th));
     double t0 = now_s();
     for (int i = 0; i < conns; i++) {
-        jobs[i] = (struct job){.host = argv[1], .port = (int)strtol(argv[2], NULL, 10),
-                               .paths = paths, .npaths = np,
+        jobs[i] = (struct job){.host = argv[1],
+                               .port = (int)strtol(argv[2], NULL, 10),
+                               .paths = paths,
+                               .npaths = np,
                                .auth = argc > 6 && *argv[6] ? argv[6] : NULL,
                                .method = argc > 7 ? argv[7] : "GET",
-                               .body = argc > 8 ? argv[8] : NULL, .seconds = secs, .id = i};
+                               .body = argc > 8 ? argv[8] : NULL,
+                               .seconds = secs,
+                               .id = i};
         jobs[i].lat = malloc(sizeof(double) * MAX_LAT / (size_t)conns);
         pthread_create(&th[i], NULL, worker, &jobs[i]);
     }

@@ -92,8 +92,7 @@ int cli_init(int argc, char **argv)
         fprintf(stderr, "roster init: team names match ^[a-z0-9][a-z0-9-]{0,62}$\n");
     else if (rc)
         fprintf(stderr, "roster init: %s\n", roster_err_str(rc));
-    else
-    {
+    else {
         struct buf out;
         struct jw w;
         buf_init(&out, 0);
@@ -160,8 +159,7 @@ int cli_user(int argc, char **argv)
                 rc == R_EEXIST   ? "that name or login is taken (ASA names are never reused)"
                 : rc == R_EINVAL ? "user names are letters, digits, '.', '_' and '-'"
                                  : roster_err_str(rc));
-    else
-    {
+    else {
         struct buf out;
         struct jw w;
         buf_init(&out, 0);
@@ -211,8 +209,7 @@ int cli_token(int argc, char **argv)
     int rc = core_api_token_create(&cx, team, user, &tok);
     if (rc)
         fprintf(stderr, "roster token add: %s\n", roster_err_str(rc));
-    else
-    {
+    else {
         struct buf out;
         struct jw w;
         buf_init(&out, 0);

@@ -65,10 +65,14 @@ static int parse_listen(const char *s, char *host, size_t hostcap, unsigned shor
 int cli_serve(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"listen", required_argument, NULL, 'l'},     {"store", required_argument, NULL, 's'},
-        {"public-url", required_argument, NULL, 'p'}, {"rate-limit", required_argument, NULL, 'r'},
-        {"access-log", required_argument, NULL, 'a'}, {"tls-cert", required_argument, NULL, 'c'},
-        {"tls-key", required_argument, NULL, 'k'},    {"threads", required_argument, NULL, 'T'},
+        {"listen", required_argument, NULL, 'l'},
+        {"store", required_argument, NULL, 's'},
+        {"public-url", required_argument, NULL, 'p'},
+        {"rate-limit", required_argument, NULL, 'r'},
+        {"access-log", required_argument, NULL, 'a'},
+        {"tls-cert", required_argument, NULL, 'c'},
+        {"tls-key", required_argument, NULL, 'k'},
+        {"threads", required_argument, NULL, 'T'},
         {0, 0, 0, 0},
     };
     const char *listen = getenv("ROSTER_LISTEN"), *store = NULL;

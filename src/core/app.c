@@ -96,9 +96,9 @@ static int app_and_group(struct core_ctx *cx, const struct store_team *t, const 
     return rc;
 }
 
-int core_okta_app_group_assign(struct core_ctx *cx, const struct store_team *t,
-                               const char *app_id, const char *group_id, int64_t priority,
-                               const char *profile_json, struct store_app_group *out)
+int core_okta_app_group_assign(struct core_ctx *cx, const struct store_team *t, const char *app_id,
+                               const char *group_id, int64_t priority, const char *profile_json,
+                               struct store_app_group *out)
 {
     struct store_app app;
     struct store_group g;

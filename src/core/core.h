@@ -60,7 +60,7 @@ struct core_page_req {
     const char *cursor; /* uuid of the last object of the previous page (ASA "offset") */
     bool prev;
     bool descending;
-    unsigned count;     /* already clamped by the dialect */
+    unsigned count; /* already clamped by the dialect */
 };
 
 struct core_page_info {
@@ -167,15 +167,14 @@ int core_user_get(struct core_ctx *cx, const struct store_team *t, const char *n
                   struct store_user *out);
 int core_user_get_by_uuid(struct core_ctx *cx, const struct store_team *t, const char *uuid,
                           struct store_user *out);
-int core_user_list(struct core_ctx *cx, const struct store_team *t,
-                   const struct core_user_query *q, const struct core_page_req *pr,
-                   struct store_user **rows, size_t *n, struct core_page_info *info);
+int core_user_list(struct core_ctx *cx, const struct store_team *t, const struct core_user_query *q,
+                   const struct core_page_req *pr, struct store_user **rows, size_t *n,
+                   struct core_page_info *info);
 /* ASA status change (PUT users/{u}, service_users/{u}): DISABLED → SUSPENDED, ACTIVE →
  * ACTIVE, DELETED → soft delete. A principal cannot disable or delete itself. */
 int core_user_set_asa_status(struct core_ctx *cx, const struct store_team *t,
                              const struct core_principal *by, const char *name,
-                             enum core_asa_status status, int want_type,
-                             struct store_user *out);
+                             enum core_asa_status status, int want_type, struct store_user *out);
 
 /* ---- service users and keys ---- */
 

@@ -102,8 +102,7 @@ static int group_page(struct core_ctx *cx, const struct store_team *t,
     if (rc)
         return rc;
     size_t k = *n > sp.limit ? sp.limit : *n;
-    core__page_finish(pr, &sp, n, k ? (*rows)[0].uuid : NULL, k ? (*rows)[k - 1].uuid : NULL,
-                      info);
+    core__page_finish(pr, &sp, n, k ? (*rows)[0].uuid : NULL, k ? (*rows)[k - 1].uuid : NULL, info);
     return 0;
 }
 

@@ -68,8 +68,7 @@ bool core_uuid_valid(struct slice s)
         if (i == 8 || i == 13 || i == 18 || i == 23) {
             if (c != '-')
                 return false;
-        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-                     (c >= 'A' && c <= 'F'))) {
+        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
             return false;
         }
     }
@@ -89,8 +88,8 @@ char *core_random_secret(struct arena *a, size_t nbytes, bool urlsafe)
     if (nbytes > sizeof(raw))
         return NULL;
     randombytes_buf(raw, nbytes);
-    int variant = urlsafe ? sodium_base64_VARIANT_URLSAFE_NO_PADDING
-                          : sodium_base64_VARIANT_ORIGINAL;
+    int variant =
+        urlsafe ? sodium_base64_VARIANT_URLSAFE_NO_PADDING : sodium_base64_VARIANT_ORIGINAL;
     size_t len = sodium_base64_encoded_len(nbytes, variant);
     char *out = arena_alloc(a, len);
     if (out)

@@ -26,14 +26,11 @@ static inline int core__end(struct core_ctx *cx, int rc)
 }
 
 /* Turns a page request into a store keyset page (cursor resolved to cur_name/cur_uuid). */
-void core__page_setup(const struct core_page_req *pr, const char *cur_name,
-                      const char *cur_uuid, struct store_page *sp);
+void core__page_setup(const struct core_page_req *pr, const char *cur_name, const char *cur_uuid,
+                      struct store_page *sp);
 /* Trims the fetched rows to the page and fills info. */
 void core__page_finish(const struct core_page_req *pr, const struct store_page *sp, size_t *n,
-                       const char *first_uuid, const char *last_uuid,
-                       struct core_page_info *info);
-
-
+                       const char *first_uuid, const char *last_uuid, struct core_page_info *info);
 
 /* Creates a user inside an open write transaction (user.c). */
 int core__user_create_tx(struct core_ctx *cx, const struct store_team *t,

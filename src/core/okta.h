@@ -42,8 +42,7 @@ enum core_okta_op {
  * deprovisioned user), R_EEXIST when activating an active user, R_EFORBIDDEN when the status
  * does not allow it (deactivating a deprovisioned user), R_EINVAL for suspend/unsuspend of a
  * user that is not active/suspended. */
-int core_okta_next_status(int cur, enum core_okta_op op, bool has_password, int *next,
-                          bool *hard);
+int core_okta_next_status(int cur, enum core_okta_op op, bool has_password, int *next, bool *hard);
 const char *core_okta_status_name(int status);
 /* "ACTIVE" → USER_ACTIVE …; -1 when unknown. */
 int core_okta_status_from_name(struct slice s);
@@ -71,8 +70,8 @@ int core_okta_group_apps_count(struct core_ctx *cx, const struct store_group *g,
 /* Membership through Okta ids; the built-in group → R_EFORBIDDEN; idempotent. */
 int core_okta_member_add(struct core_ctx *cx, const struct store_team *t, const char *group_id,
                          const char *user_id);
-int core_okta_member_remove(struct core_ctx *cx, const struct store_team *t,
-                            const char *group_id, const char *user_id);
+int core_okta_member_remove(struct core_ctx *cx, const struct store_team *t, const char *group_id,
+                            const char *user_id);
 /* Human members (every live human user for the built-in group). */
 int core_okta_group_users(struct core_ctx *cx, const struct store_team *t, const char *group_id,
                           struct store_okta_query *q, struct store_okta_user **rows, size_t *n);
@@ -96,9 +95,8 @@ int core_okta_user_get(struct core_ctx *cx, const struct store_team *t, const ch
                        struct store_okta_user *out);
 /* Writes the whole profile of in (the dialect merges partial updates) and the password when
  * given. */
-int core_okta_user_update(struct core_ctx *cx, const struct store_team *t,
-                          const char *id_or_login, const struct core_okta_user_in *in,
-                          struct store_okta_user *out);
+int core_okta_user_update(struct core_ctx *cx, const struct store_team *t, const char *id_or_login,
+                          const struct core_okta_user_in *in, struct store_okta_user *out);
 /* Lifecycle operation; *deleted is set when a DELETE removed the user for good. */
 int core_okta_user_lifecycle(struct core_ctx *cx, const struct store_team *t, const char *id,
                              enum core_okta_op op, struct store_okta_user *out, bool *deleted);
@@ -123,9 +121,9 @@ int core_okta_app_delete(struct core_ctx *cx, const struct store_team *t, const 
 int core_okta_app_list(struct core_ctx *cx, const struct store_team *t, int64_t group_id,
                        const char *q, const char *after, unsigned limit, struct store_app **rows,
                        size_t *n);
-int core_okta_app_group_assign(struct core_ctx *cx, const struct store_team *t,
-                               const char *app_id, const char *group_id, int64_t priority,
-                               const char *profile_json, struct store_app_group *out);
+int core_okta_app_group_assign(struct core_ctx *cx, const struct store_team *t, const char *app_id,
+                               const char *group_id, int64_t priority, const char *profile_json,
+                               struct store_app_group *out);
 int core_okta_app_group_get(struct core_ctx *cx, const struct store_team *t, const char *app_id,
                             const char *group_id, struct store_app_group *out);
 int core_okta_app_group_unassign(struct core_ctx *cx, const struct store_team *t,

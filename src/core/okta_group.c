@@ -107,7 +107,7 @@ int core_okta_group_replace(struct core_ctx *cx, const struct store_team *t, con
     }
     if (!rc)
         rc = OKTA_ST(cx)->group_update_profile(cx->st, g.id, name, in->description,
-                                          in->profile_json, now);
+                                               in->profile_json, now);
     rc = core__end(cx, rc);
     if (!rc) {
         g.name = name;
@@ -173,8 +173,8 @@ int core_okta_member_add(struct core_ctx *cx, const struct store_team *t, const 
     return core__end(cx, rc);
 }
 
-int core_okta_member_remove(struct core_ctx *cx, const struct store_team *t,
-                            const char *group_id, const char *user_id)
+int core_okta_member_remove(struct core_ctx *cx, const struct store_team *t, const char *group_id,
+                            const char *user_id)
 {
     struct store_group g;
     struct store_okta_user u;

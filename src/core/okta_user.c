@@ -34,8 +34,7 @@ int core_okta_status_from_name(struct slice s)
     return -1;
 }
 
-int core_okta_next_status(int cur, enum core_okta_op op, bool has_password, int *next,
-                          bool *hard)
+int core_okta_next_status(int cur, enum core_okta_op op, bool has_password, int *next, bool *hard)
 {
     *hard = false;
     *next = cur;
@@ -97,8 +96,8 @@ static int asa_name_for(struct core_ctx *cx, const struct store_team *t, const c
     struct store_user u;
     core_okta_asa_name_base(slice_from_cstr(login), base);
     for (int i = 1; i <= ASA_NAME_TRIES; i++) {
-        const char *name = i == 1 ? arena_strdup(cx->a, base)
-                                  : arena_printf(cx->a, "%s-%d", base, i);
+        const char *name =
+            i == 1 ? arena_strdup(cx->a, base) : arena_printf(cx->a, "%s-%d", base, i);
         if (!name)
             return R_ENOMEM;
         int rc = ST(cx)->user_get_by_name(cx->st, cx->a, t->id, name, &u);
@@ -126,8 +125,7 @@ static int login_free(struct core_ctx *cx, const struct store_team *t, const cha
 
 int core_okta_user_create(struct core_ctx *cx, const struct store_team *t,
                           const struct core_okta_user_in *in, bool activate,
-                          const char *const *group_ids, size_t ngroups,
-                          struct store_okta_user *out)
+                          const char *const *group_ids, size_t ngroups, struct store_okta_user *out)
 {
     const char *hash = NULL;
     int rc;
@@ -194,9 +192,8 @@ int core_okta_user_get(struct core_ctx *cx, const struct store_team *t, const ch
     return OKTA_ST(cx)->user_get(cx->st, cx->a, t->id, id_or_login, out);
 }
 
-int core_okta_user_update(struct core_ctx *cx, const struct store_team *t,
-                          const char *id_or_login, const struct core_okta_user_in *in,
-                          struct store_okta_user *out)
+int core_okta_user_update(struct core_ctx *cx, const struct store_team *t, const char *id_or_login,
+                          const struct core_okta_user_in *in, struct store_okta_user *out)
 {
     const char *hash = NULL;
     struct store_okta_user u;

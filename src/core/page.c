@@ -1,8 +1,8 @@
 /* Keyset paging: the ASA cursor is the UUID of the last object of the page. */
 #include "core/internal.h"
 
-void core__page_setup(const struct core_page_req *pr, const char *cur_name,
-                      const char *cur_uuid, struct store_page *sp)
+void core__page_setup(const struct core_page_req *pr, const char *cur_name, const char *cur_uuid,
+                      struct store_page *sp)
 {
     sp->after_name = cur_name;
     sp->after_uuid = cur_uuid;
@@ -12,8 +12,7 @@ void core__page_setup(const struct core_page_req *pr, const char *cur_name,
 }
 
 void core__page_finish(const struct core_page_req *pr, const struct store_page *sp, size_t *n,
-                       const char *first_uuid, const char *last_uuid,
-                       struct core_page_info *info)
+                       const char *first_uuid, const char *last_uuid, struct core_page_info *info)
 {
     (void)pr;
     bool more = *n > sp->limit;

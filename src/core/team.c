@@ -109,8 +109,8 @@ int core_bootstrap(struct core_ctx *cx, const char *team_name, struct core_boots
         goto out;
     rc = ST(cx)->user_get_by_name(cx->st, cx->a, t.id, ADMIN_USER, &u);
     if (rc == R_ENOTFOUND) {
-        struct core_user_new nu = {.name = ADMIN_USER, .user_type = USER_SERVICE,
-                                   .status = USER_ACTIVE};
+        struct core_user_new nu = {
+            .name = ADMIN_USER, .user_type = USER_SERVICE, .status = USER_ACTIVE};
         rc = core__user_create_tx(cx, &t, &nu, &u);
     }
     if (rc)

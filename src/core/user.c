@@ -67,8 +67,7 @@ int core_user_get_by_uuid(struct core_ctx *cx, const struct store_team *t, const
 
 int core_user_set_asa_status(struct core_ctx *cx, const struct store_team *t,
                              const struct core_principal *by, const char *name,
-                             enum core_asa_status status, int want_type,
-                             struct store_user *out)
+                             enum core_asa_status status, int want_type, struct store_user *out)
 {
     struct store_user u;
     int64_t now = core_now_ms();
@@ -94,8 +93,7 @@ int core_user_set_asa_status(struct core_ctx *cx, const struct store_team *t,
     if (status == CORE_ASA_DELETED) {
         rc = ST(cx)->member_remove_user(cx->st, &u, now);
         if (!rc)
-            rc = ST(cx)->builtin_count_add(cx->st, t->id, -1,
-                                           u.user_type == USER_HUMAN ? -1 : 0);
+            rc = ST(cx)->builtin_count_add(cx->st, t->id, -1, u.user_type == USER_HUMAN ? -1 : 0);
         if (!rc)
             rc = ST(cx)->user_update_status(cx->st, u.id, u.status, now, now);
         u.deleted_at = now;
@@ -130,10 +128,9 @@ static int user_cursor(struct core_ctx *cx, const struct store_team *t,
     return sp->after_uuid ? 0 : R_ENOMEM;
 }
 
-static int user_page(struct core_ctx *cx, const struct store_team *t,
-                     struct store_user_filter *f, const struct core_user_query *q,
-                     const struct core_page_req *pr, struct store_user **rows, size_t *n,
-                     struct core_page_info *info)
+static int user_page(struct core_ctx *cx, const struct store_team *t, struct store_user_filter *f,
+                     const struct core_user_query *q, const struct core_page_req *pr,
+                     struct store_user **rows, size_t *n, struct core_page_info *info)
 {
     struct store_page sp;
     f->team_id = t->id;
@@ -148,14 +145,13 @@ static int user_page(struct core_ctx *cx, const struct store_team *t,
     if (rc)
         return rc;
     size_t k = *n > sp.limit ? sp.limit : *n;
-    core__page_finish(pr, &sp, n, k ? (*rows)[0].uuid : NULL, k ? (*rows)[k - 1].uuid : NULL,
-                      info);
+    core__page_finish(pr, &sp, n, k ? (*rows)[0].uuid : NULL, k ? (*rows)[k - 1].uuid : NULL, info);
     return 0;
 }
 
-int core_user_list(struct core_ctx *cx, const struct store_team *t,
-                   const struct core_user_query *q, const struct core_page_req *pr,
-                   struct store_user **rows, size_t *n, struct core_page_info *info)
+int core_user_list(struct core_ctx *cx, const struct store_team *t, const struct core_user_query *q,
+                   const struct core_page_req *pr, struct store_user **rows, size_t *n,
+                   struct core_page_info *info)
 {
     struct store_user_filter f = {0};
     return user_page(cx, t, &f, q, pr, rows, n, info);

@@ -26,16 +26,16 @@ enum http_method {
 /* Kinds of input error found before a handler runs; each dialect maps them to its own
  * status code and error body. */
 enum http_input_err {
-    HTTP_IN_NOT_FOUND = 1,     /* no route: 404 */
-    HTTP_IN_METHOD,            /* route exists, method does not: 405 */
-    HTTP_IN_MEDIA_TYPE,        /* body with an unsupported Content-Type */
-    HTTP_IN_BAD_JSON,          /* malformed JSON, duplicate keys, invalid UTF-8, too deep */
-    HTTP_IN_BAD_PATH,          /* undecodable path (bad %XX, NUL byte) */
-    HTTP_IN_BAD_QUERY,         /* undecodable query string, too many params */
-    HTTP_IN_TOO_BIG,           /* body over the limit: 413 */
-    HTTP_IN_INTERNAL,          /* out of memory etc: 500 */
-    HTTP_IN_BAD_REQUEST,       /* malformed request (HTTP/1.1 without Host): 400 */
-    HTTP_IN_HEADERS_TOO_BIG,   /* request headers over the limit: 431 */
+    HTTP_IN_NOT_FOUND = 1,   /* no route: 404 */
+    HTTP_IN_METHOD,          /* route exists, method does not: 405 */
+    HTTP_IN_MEDIA_TYPE,      /* body with an unsupported Content-Type */
+    HTTP_IN_BAD_JSON,        /* malformed JSON, duplicate keys, invalid UTF-8, too deep */
+    HTTP_IN_BAD_PATH,        /* undecodable path (bad %XX, NUL byte) */
+    HTTP_IN_BAD_QUERY,       /* undecodable query string, too many params */
+    HTTP_IN_TOO_BIG,         /* body over the limit: 413 */
+    HTTP_IN_INTERNAL,        /* out of memory etc: 500 */
+    HTTP_IN_BAD_REQUEST,     /* malformed request (HTTP/1.1 without Host): 400 */
+    HTTP_IN_HEADERS_TOO_BIG, /* request headers over the limit: 431 */
 };
 
 #define HTTP_MAX_SEGS 16
@@ -58,27 +58,27 @@ struct http_request {
     struct arena *arena; /* request-scoped memory; freed when the response completes */
     enum http_method method;
     const char *method_str;
-    struct slice path;  /* raw path as received, without the query */
+    struct slice path;                /* raw path as received, without the query */
     struct slice segs[HTTP_MAX_SEGS]; /* decoded segments; "//x/" and "/x/" give {"x"} */
     size_t nsegs;
     struct http_param params[HTTP_MAX_PARAMS]; /* decoded; identical key+value pairs once */
     size_t nparams;
-    struct slice body;  /* raw body bytes (arena) */
-    json_t *json;       /* parsed body, or NULL when the body is empty; freed by the layer */
+    struct slice body;      /* raw body bytes (arena) */
+    json_t *json;           /* parsed body, or NULL when the body is empty; freed by the layer */
     const char *request_id; /* 32 lowercase hex chars */
     const char *base_url;   /* "--public-url" or "http(s)://" + Host; no trailing '/' */
     const char *peer;       /* "ip:port" */
     struct slice route_params[HTTP_MAX_SEGS]; /* values of ":name" segments, in order */
     size_t nroute_params;
-    void *conn_ctx;         /* the opaque per-request handle used by http_header() */
-    void *app;              /* application context given to http_server_start */
-    void *worker;           /* per-thread context (see http_worker_ctx) */
-    const char *principal;  /* set by the dialect after auth, for the access log */
+    void *conn_ctx;        /* the opaque per-request handle used by http_header() */
+    void *app;             /* application context given to http_server_start */
+    void *worker;          /* per-thread context (see http_worker_ctx) */
+    const char *principal; /* set by the dialect after auth, for the access log */
 };
 
 struct http_response {
     int status;
-    struct buf body; /* response bytes; the layer frees it */
+    struct buf body;          /* response bytes; the layer frees it */
     const char *content_type; /* default "application/json" when the body is non-empty */
     struct http_header headers[HTTP_MAX_RESP_HEADERS];
     size_t nheaders;
@@ -144,10 +144,10 @@ bool http_route_match(const char *pattern, const struct slice *segs, size_t nseg
 
 struct http_ratelimit;
 struct http_rl_state {
-    unsigned limit;          /* requests per minute */
-    unsigned remaining;      /* after this request */
-    long long reset;         /* UNIX seconds when the bucket is full again */
-    long long retry_at;      /* UNIX seconds when one request is allowed again */
+    unsigned limit;     /* requests per minute */
+    unsigned remaining; /* after this request */
+    long long reset;    /* UNIX seconds when the bucket is full again */
+    long long retry_at; /* UNIX seconds when one request is allowed again */
 };
 /* per_minute == 0 → returns NULL (limits off). */
 struct http_ratelimit *http_ratelimit_new(unsigned per_minute);
@@ -169,7 +169,7 @@ struct http_config {
                               * connection memory and get its own plain 431 page */
     unsigned idle_timeout;   /* seconds */
     unsigned max_connections;
-    size_t json_max_depth;   /* default 32 */
+    size_t json_max_depth; /* default 32 */
     bool access_log;
     const char *tls_cert_pem; /* contents, not paths; both NULL for plain HTTP */
     const char *tls_key_pem;
@@ -182,8 +182,8 @@ struct http_config {
 /* Starts serving; dialects are tried by longest prefix. Paths matching no dialect get the
  * first dialect's 404. Returns NULL on failure with a message on stderr. */
 struct http_server *http_server_start(const struct http_config *cfg,
-                                      const struct http_dialect *const *dialects,
-                                      size_t ndialects, void *app);
+                                      const struct http_dialect *const *dialects, size_t ndialects,
+                                      void *app);
 unsigned short http_server_port(struct http_server *s);
 void http_server_stop(struct http_server *s);
 

@@ -44,40 +44,38 @@ struct store_app_group {
 struct store_okta_query {
     int64_t team_id;
     const struct expr *expr;
-    const char *q;        /* case-insensitive prefix (groups: name; users: first/last/email) */
-    const char *after;    /* Okta id of the last row of the previous page, or NULL */
-    unsigned limit;       /* rows wanted; engines return up to limit + 1 */
-    const char *sort_by;  /* attribute, or NULL for the default order */
+    const char *q;       /* case-insensitive prefix (groups: name; users: first/last/email) */
+    const char *after;   /* Okta id of the last row of the previous page, or NULL */
+    unsigned limit;      /* rows wanted; engines return up to limit + 1 */
+    const char *sort_by; /* attribute, or NULL for the default order */
     bool desc;
     /* groups */
     int64_t member_user_id; /* > 0: groups of this user, plus the built-in group */
     bool with_apps_count;
     /* users */
-    int64_t in_group_id;     /* > 0: explicit members of this group */
-    bool deprovisioned;      /* include DEPROVISIONED users */
+    int64_t in_group_id;          /* > 0: explicit members of this group */
+    bool deprovisioned;           /* include DEPROVISIONED users */
     bool exclude_deprovisioned_q; /* with q */
 };
 
 struct store_okta_ops {
     /* Groups (live only unless stated). */
-    int (*group_get)(struct store_conn *c, struct arena *a, int64_t team_id,
-                     const char *okta_id, struct store_group *out);
+    int (*group_get)(struct store_conn *c, struct arena *a, int64_t team_id, const char *okta_id,
+                     struct store_group *out);
     int (*group_update_profile)(struct store_conn *c, int64_t group_id, const char *name,
-                                const char *description, const char *profile_json,
-                                int64_t now);
+                                const char *description, const char *profile_json, int64_t now);
     int (*group_apps_count)(struct store_conn *c, int64_t group_id, int64_t *out);
     /* Rows in page order; apps_count (may be NULL) gets one count per row when asked. */
     int (*group_list)(struct store_conn *c, struct arena *a, const struct store_okta_query *q,
                       struct store_group **out, int64_t **apps_count, size_t *n);
 
     /* Users: human and not deleted only. id_or_login: an Okta id or a login (any case). */
-    int (*user_get)(struct store_conn *c, struct arena *a, int64_t team_id,
-                    const char *id_or_login, struct store_okta_user *out);
+    int (*user_get)(struct store_conn *c, struct arena *a, int64_t team_id, const char *id_or_login,
+                    struct store_okta_user *out);
     int (*user_login_taken)(struct store_conn *c, int64_t team_id, const char *login,
                             int64_t except_user_id, bool *taken);
     int (*user_update_profile)(struct store_conn *c, const struct store_user *u, int64_t now);
-    int (*user_set_password)(struct store_conn *c, int64_t user_id, const char *hash,
-                             int64_t now);
+    int (*user_set_password)(struct store_conn *c, int64_t user_id, const char *hash, int64_t now);
     int (*user_get_password)(struct store_conn *c, struct arena *a, int64_t user_id,
                              const char **hash);
     int (*user_set_status)(struct store_conn *c, int64_t user_id, int status, bool activated,
@@ -96,13 +94,11 @@ struct store_okta_ops {
                     const char *q, const char *after, unsigned limit, struct store_app **out,
                     size_t *n);
     int (*app_group_put)(struct store_conn *c, const struct store_app_group *ag);
-    int (*app_group_get)(struct store_conn *c, struct arena *a, int64_t app_id,
-                         int64_t group_id, struct store_app_group *out);
-    int (*app_group_delete)(struct store_conn *c, int64_t app_id, int64_t group_id,
-                            bool *changed);
-    int (*app_group_list)(struct store_conn *c, struct arena *a, int64_t app_id,
-                          const char *after, unsigned limit, struct store_app_group **out,
-                          size_t *n);
+    int (*app_group_get)(struct store_conn *c, struct arena *a, int64_t app_id, int64_t group_id,
+                         struct store_app_group *out);
+    int (*app_group_delete)(struct store_conn *c, int64_t app_id, int64_t group_id, bool *changed);
+    int (*app_group_list)(struct store_conn *c, struct arena *a, int64_t app_id, const char *after,
+                          unsigned limit, struct store_app_group **out, size_t *n);
 };
 
 #endif

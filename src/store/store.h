@@ -104,23 +104,23 @@ struct store_page {
 
 struct store_group_filter {
     int64_t team_id;
-    const char *contains;    /* case-insensitive substring of name, or NULL */
-    const char *const *ids;  /* uuids (OR-ed) */
+    const char *contains;   /* case-insensitive substring of name, or NULL */
+    const char *const *ids; /* uuids (OR-ed) */
     size_t nids;
     const char *const *ignore; /* names to exclude (case-sensitive) */
     size_t nignore;
-    int deleted; /* 0 live only, 1 live and deleted, 2 deleted only */
+    int deleted;            /* 0 live only, 1 live and deleted, 2 deleted only */
     int64_t member_user_id; /* > 0: only groups this user is an explicit member of */
     bool member_builtin;    /* with member_user_id: add the built-in group */
 };
 
 struct store_user_filter {
     int64_t team_id;
-    int64_t in_group_id;     /* > 0: explicit members of this group only */
-    int64_t not_in_group_id; /* > 0: users that are not explicit members of this group */
-    const char *contains;    /* case-insensitive substring of name */
-    const char *starts_with; /* case-insensitive prefix of name */
-    unsigned type_mask;      /* bit (1 << enum store_user_type); 0 = any */
+    int64_t in_group_id;      /* > 0: explicit members of this group only */
+    int64_t not_in_group_id;  /* > 0: users that are not explicit members of this group */
+    const char *contains;     /* case-insensitive substring of name */
+    const char *starts_with;  /* case-insensitive prefix of name */
+    unsigned type_mask;       /* bit (1 << enum store_user_type); 0 = any */
     unsigned asa_status_mask; /* bit 0 ACTIVE, bit 1 DISABLED, bit 2 DELETED; 0 = not deleted */
 };
 
@@ -154,8 +154,8 @@ struct store_ops {
                             const char *name, struct store_user *out);
     int (*user_get_by_uuid)(struct store_conn *c, struct arena *a, int64_t team_id,
                             const char *uuid, struct store_user *out);
-    int (*user_update_status)(struct store_conn *c, int64_t user_id, int status,
-                              int64_t deleted_at, int64_t now);
+    int (*user_update_status)(struct store_conn *c, int64_t user_id, int status, int64_t deleted_at,
+                              int64_t now);
     /* Lists users in the filter, in page order; *n rows (≤ limit+1) in *out. */
     int (*user_list)(struct store_conn *c, struct arena *a, const struct store_user_filter *f,
                      const struct store_page *pg, struct store_user **out, size_t *n);
@@ -168,8 +168,7 @@ struct store_ops {
                              const char *uuid, struct store_group *out);
     int (*group_get_builtin)(struct store_conn *c, struct arena *a, int64_t team_id,
                              struct store_group *out);
-    int (*group_update_roles)(struct store_conn *c, int64_t group_id, unsigned roles,
-                              int64_t now);
+    int (*group_update_roles)(struct store_conn *c, int64_t group_id, unsigned roles, int64_t now);
     /* Soft delete: sets deleted_at and removes memberships (counts follow). */
     int (*group_delete)(struct store_conn *c, int64_t group_id, int64_t now);
     int (*group_list)(struct store_conn *c, struct arena *a, const struct store_group_filter *f,
@@ -177,25 +176,22 @@ struct store_ops {
 
     /* Membership changes keep the counts exact; *changed says whether a row was added or
      * removed (idempotent calls succeed with *changed = false). */
-    int (*member_add)(struct store_conn *c, const struct store_group *g,
-                      const struct store_user *u, int64_t now, bool *changed);
+    int (*member_add)(struct store_conn *c, const struct store_group *g, const struct store_user *u,
+                      int64_t now, bool *changed);
     int (*member_remove)(struct store_conn *c, const struct store_group *g,
                          const struct store_user *u, int64_t now, bool *changed);
     /* Removes a user from every group (user deletion). */
     int (*member_remove_user)(struct store_conn *c, const struct store_user *u, int64_t now);
     /* Adjusts the built-in group's counts by the deltas (user created/deleted). */
-    int (*builtin_count_add)(struct store_conn *c, int64_t team_id, int64_t users,
-                             int64_t humans);
+    int (*builtin_count_add)(struct store_conn *c, int64_t team_id, int64_t users, int64_t humans);
 
     /* Union of the roles of the live groups the user is in, plus the built-in group's. */
-    int (*principal_roles)(struct store_conn *c, int64_t team_id, int64_t user_id,
-                           unsigned *roles);
+    int (*principal_roles)(struct store_conn *c, int64_t team_id, int64_t user_id, unsigned *roles);
 
     int (*key_insert)(struct store_conn *c, struct store_key *k); /* sets id */
-    int (*key_get)(struct store_conn *c, int64_t team_id, const char *uuid,
-                   struct store_key *out);
-    int (*key_list)(struct store_conn *c, struct arena *a, int64_t user_id,
-                    struct store_key **out, size_t *n);
+    int (*key_get)(struct store_conn *c, int64_t team_id, const char *uuid, struct store_key *out);
+    int (*key_list)(struct store_conn *c, struct arena *a, int64_t user_id, struct store_key **out,
+                    size_t *n);
     int (*key_delete)(struct store_conn *c, int64_t key_id, int64_t now);
     /* Sets expires_at on the user's other live keys that have none (key rotation). */
     int (*key_expire_others)(struct store_conn *c, int64_t user_id, int64_t keep_key_id,
@@ -208,10 +204,10 @@ struct store_ops {
      * deleted. R_EAUTH otherwise. */
     int (*bearer_lookup)(struct store_conn *c, struct arena *a, const unsigned char hash[32],
                          int64_t now, struct store_principal *out);
-    int (*api_token_insert)(struct store_conn *c, const unsigned char hash[32],
-                            int64_t team_id, int64_t user_id, int64_t now);
-    int (*api_token_lookup)(struct store_conn *c, struct arena *a,
-                            const unsigned char hash[32], struct store_principal *out);
+    int (*api_token_insert)(struct store_conn *c, const unsigned char hash[32], int64_t team_id,
+                            int64_t user_id, int64_t now);
+    int (*api_token_lookup)(struct store_conn *c, struct arena *a, const unsigned char hash[32],
+                            struct store_principal *out);
 };
 
 /* Further areas keep their operations in their own headers (store/project.h, store/okta.h)

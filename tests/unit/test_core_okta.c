@@ -11,15 +11,16 @@ static void test_okta_group_names(void **state)
 {
     (void)state;
     assert_true(core_okta_name_valid(S("West Coast users")));
-    assert_true(core_okta_name_valid(S("\xc3\x89quipe & Ops")));  /* É: 2 bytes */
-    assert_true(core_okta_name_valid(S("\xe2\x82\xac")));         /* €: 3 bytes */
+    assert_true(core_okta_name_valid(S("\xc3\x89quipe & Ops"))); /* É: 2 bytes */
+    assert_true(core_okta_name_valid(S("\xe2\x82\xac")));        /* €: 3 bytes */
     assert_false(core_okta_name_valid(S("")));
-    assert_false(core_okta_name_valid(S("a\x01" "b")));            /* control */
+    assert_false(core_okta_name_valid(S("a\x01"
+                                        "b"))); /* control */
     assert_false(core_okta_name_valid(S("a\x7f")));
-    assert_false(core_okta_name_valid(S("\xf0\x9f\x98\x80")));    /* outside the BMP */
-    assert_false(core_okta_name_valid(S("\xc3")));                /* truncated */
-    assert_false(core_okta_name_valid(S("\xc0\x80")));            /* overlong */
-    assert_false(core_okta_name_valid(S("\xed\xa0\x80")));        /* surrogate */
+    assert_false(core_okta_name_valid(S("\xf0\x9f\x98\x80"))); /* outside the BMP */
+    assert_false(core_okta_name_valid(S("\xc3")));             /* truncated */
+    assert_false(core_okta_name_valid(S("\xc0\x80")));         /* overlong */
+    assert_false(core_okta_name_valid(S("\xed\xa0\x80")));     /* surrogate */
     char big[300];
     memset(big, 'x', sizeof(big));
     assert_true(core_okta_name_valid((struct slice){big, 255}));
@@ -68,7 +69,8 @@ static void test_status_transitions(void **state)
     bool hard;
     assert_int_equal(core_okta_next_status(USER_STAGED, CORE_OKTA_ACTIVATE, true, &next, &hard), 0);
     assert_int_equal(next, USER_ACTIVE);
-    assert_int_equal(core_okta_next_status(USER_STAGED, CORE_OKTA_ACTIVATE, false, &next, &hard), 0);
+    assert_int_equal(core_okta_next_status(USER_STAGED, CORE_OKTA_ACTIVATE, false, &next, &hard),
+                     0);
     assert_int_equal(next, USER_PROVISIONED);
     assert_int_equal(core_okta_next_status(USER_ACTIVE, CORE_OKTA_ACTIVATE, true, &next, &hard),
                      R_EEXIST);
@@ -78,18 +80,21 @@ static void test_status_transitions(void **state)
     assert_int_equal(next, USER_SUSPENDED);
     assert_int_equal(core_okta_next_status(USER_STAGED, CORE_OKTA_SUSPEND, true, &next, &hard),
                      R_EINVAL);
-    assert_int_equal(core_okta_next_status(USER_SUSPENDED, CORE_OKTA_UNSUSPEND, true, &next, &hard), 0);
+    assert_int_equal(core_okta_next_status(USER_SUSPENDED, CORE_OKTA_UNSUSPEND, true, &next, &hard),
+                     0);
     assert_int_equal(next, USER_ACTIVE);
     assert_int_equal(core_okta_next_status(USER_ACTIVE, CORE_OKTA_UNSUSPEND, true, &next, &hard),
                      R_EINVAL);
-    assert_int_equal(core_okta_next_status(USER_ACTIVE, CORE_OKTA_DEACTIVATE, true, &next, &hard), 0);
+    assert_int_equal(core_okta_next_status(USER_ACTIVE, CORE_OKTA_DEACTIVATE, true, &next, &hard),
+                     0);
     assert_int_equal(next, USER_DEPROVISIONED);
-    assert_int_equal(core_okta_next_status(USER_DEPROVISIONED, CORE_OKTA_DEACTIVATE, true, &next,
-                                           &hard),
-                     R_EFORBIDDEN);
+    assert_int_equal(
+        core_okta_next_status(USER_DEPROVISIONED, CORE_OKTA_DEACTIVATE, true, &next, &hard),
+        R_EFORBIDDEN);
     assert_int_equal(core_okta_next_status(USER_ACTIVE, CORE_OKTA_DELETE, true, &next, &hard), 0);
     assert_false(hard);
-    assert_int_equal(core_okta_next_status(USER_DEPROVISIONED, CORE_OKTA_DELETE, true, &next, &hard), 0);
+    assert_int_equal(
+        core_okta_next_status(USER_DEPROVISIONED, CORE_OKTA_DELETE, true, &next, &hard), 0);
     assert_true(hard);
     /* the ASA view of each stored status (DESIGN.md §2) */
     struct store_user u = {0};
@@ -112,8 +117,8 @@ static void test_users_and_groups_in_store(void **state)
     assert_string_equal(u.u.name, "grace");
     struct core_okta_user_in dup = {.login = "GRACE@example.com", .email = "g@example.com"};
     assert_int_equal(core_okta_user_create(&f->cx, &f->team, &dup, false, NULL, 0, &u2), R_EEXIST);
-    struct core_okta_user_in other = {.login = "grace@other.example", .email = "g@example.com",
-                                      .password = "Passw0rd!"};
+    struct core_okta_user_in other = {
+        .login = "grace@other.example", .email = "g@example.com", .password = "Passw0rd!"};
     assert_int_equal(core_okta_user_create(&f->cx, &f->team, &other, true, NULL, 0, &u2), 0);
     assert_string_equal(u2.u.name, "grace-2"); /* made unique with a suffix */
     assert_int_equal(u2.u.status, USER_ACTIVE);
@@ -132,13 +137,12 @@ static void test_users_and_groups_in_store(void **state)
     /* group delete removes app assignments in the same transaction */
     struct core_okta_group_in ng = {.name = S("Apps group")};
     assert_int_equal(core_okta_group_create(&f->cx, &f->team, &ng, &g), 0);
-    struct store_app app = {.name = "bookmark", .label = "B", .sign_on_mode = "BOOKMARK",
-                            .active = true};
+    struct store_app app = {
+        .name = "bookmark", .label = "B", .sign_on_mode = "BOOKMARK", .active = true};
     assert_int_equal(core_okta_app_create(&f->cx, &f->team, &app), 0);
     struct store_app_group ag;
-    assert_int_equal(core_okta_app_group_assign(&f->cx, &f->team, app.okta_id, g.okta_id, 0,
-                                                NULL, &ag),
-                     0);
+    assert_int_equal(
+        core_okta_app_group_assign(&f->cx, &f->team, app.okta_id, g.okta_id, 0, NULL, &ag), 0);
     int64_t n;
     assert_int_equal(core_okta_group_apps_count(&f->cx, &g, &n), 0);
     assert_int_equal(n, 1);
@@ -149,14 +153,14 @@ static void test_users_and_groups_in_store(void **state)
 
     /* two-step delete frees the login, keeps the ASA name */
     bool deleted;
-    assert_int_equal(core_okta_user_lifecycle(&f->cx, &f->team, u.u.okta_id, CORE_OKTA_DELETE,
-                                              &got, &deleted),
-                     0);
+    assert_int_equal(
+        core_okta_user_lifecycle(&f->cx, &f->team, u.u.okta_id, CORE_OKTA_DELETE, &got, &deleted),
+        0);
     assert_false(deleted);
     assert_int_equal(got.u.status, USER_DEPROVISIONED);
-    assert_int_equal(core_okta_user_lifecycle(&f->cx, &f->team, u.u.okta_id, CORE_OKTA_DELETE,
-                                              &got, &deleted),
-                     0);
+    assert_int_equal(
+        core_okta_user_lifecycle(&f->cx, &f->team, u.u.okta_id, CORE_OKTA_DELETE, &got, &deleted),
+        0);
     assert_true(deleted);
     assert_int_equal(core_okta_user_get(&f->cx, &f->team, u.u.okta_id, &got), R_ENOTFOUND);
     assert_int_equal(core_okta_user_create(&f->cx, &f->team, &in, false, NULL, 0, &u), 0);

@@ -48,7 +48,8 @@ static void run_every_listing(struct fx *f)
             pr.prev = cur == 2;
             for (size_t i = 0; i < sizeof(gq) / sizeof(gq[0]); i++)
                 assert_int_equal(core_group_list(&f->cx, &f->team, &gq[i], &pr, &g, &n, &info), 0);
-            assert_int_equal(core_user_groups(&f->cx, &f->team, "ann", NULL, &pr, &g, &n, &info), 0);
+            assert_int_equal(core_user_groups(&f->cx, &f->team, "ann", NULL, &pr, &g, &n, &info),
+                             0);
             struct store_user ann;
             assert_int_equal(core_user_get(&f->cx, &f->team, "ann", &ann), 0);
             pr.cursor = cur ? ann.uuid : NULL;
@@ -69,8 +70,8 @@ static void test_list_plans_use_indexes(void **state)
     struct fx *f = *state;
     char report[8192];
     run_every_listing(f);
-    int bad = store_sqlite_plan_check(f->st, allowed, sizeof(allowed) / sizeof(allowed[0]),
-                                      report, sizeof(report));
+    int bad = store_sqlite_plan_check(f->st, allowed, sizeof(allowed) / sizeof(allowed[0]), report,
+                                      sizeof(report));
     if (bad)
         fprintf(stderr, "unbounded plans:\n%s", report);
     assert_int_equal(bad, 0);

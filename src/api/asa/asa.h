@@ -39,14 +39,13 @@ void asa_service_token(struct http_request *req, struct http_response *resp);
 /* ---- page.c ---- */
 
 /* Parses count/offset/prev/descending; 400 written on bad values. */
-int asa_page_parse(struct http_request *req, struct http_response *resp,
-                   struct core_page_req *pr);
+int asa_page_parse(struct http_request *req, struct http_response *resp, struct core_page_req *pr);
 /* Sets the Link header for the page just listed. */
 void asa_page_links(struct http_request *req, struct http_response *resp,
                     const struct core_page_info *info);
 /* A boolean query parameter: *out = dflt when absent; 400 written on a bad value. */
-int asa_query_bool(struct http_request *req, struct http_response *resp, const char *key,
-                   bool dflt, bool *out);
+int asa_query_bool(struct http_request *req, struct http_response *resp, const char *key, bool dflt,
+                   bool *out);
 /* Optional string query parameter as a C string (arena), NULL when absent or empty. */
 const char *asa_query_str(struct http_request *req, const char *key);
 /* status filter (repeatable, comma lists): STORE_ASA_* mask; 400 written on unknown values. */
@@ -76,8 +75,8 @@ int asa_body_roles(struct http_response *resp, json_t *obj, unsigned *roles, boo
 /* ---- user listings (groups.c) ---- */
 
 /* contains/starts_with/status/user_type (+ include_service_users when service_param). */
-int asa_user_query(struct http_request *req, struct http_response *resp,
-                   struct core_user_query *q, bool service_param);
+int asa_user_query(struct http_request *req, struct http_response *resp, struct core_user_query *q,
+                   bool service_param);
 /* Sends a page of users, or the error rc. */
 void asa_send_users(struct http_request *req, struct http_response *resp, struct asa_call *c,
                     int rc, struct store_user *rows, size_t n, const struct core_page_info *info,
@@ -119,8 +118,8 @@ const char *asa_param(struct http_request *req, size_t i);
  * and -1. asa_body_cstr refuses strings holding a NUL. */
 int asa_body_bool(struct http_request *req, struct http_response *resp, json_t *obj,
                   const char *key, bool *out, bool *present);
-int asa_body_int(struct http_request *req, struct http_response *resp, json_t *obj,
-                 const char *key, int64_t *out, bool *present);
+int asa_body_int(struct http_request *req, struct http_response *resp, json_t *obj, const char *key,
+                 int64_t *out, bool *present);
 int asa_body_cstr(struct http_request *req, struct http_response *resp, json_t *obj,
                   const char *key, const char **out, bool *present);
 

@@ -119,8 +119,8 @@ void asa_service_token(struct http_request *req, struct http_response *resp)
     }
     int rc = api_core_ctx(req, &cx);
     if (!rc)
-        rc = core_token_issue(&cx, asa_param(req, 0), key_id, slice_from_cstr(secret), &token,
-                              &exp);
+        rc =
+            core_token_issue(&cx, asa_param(req, 0), key_id, slice_from_cstr(secret), &token, &exp);
     if (rc) {
         asa_core_error(resp, rc, NULL);
         return;

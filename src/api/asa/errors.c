@@ -36,9 +36,7 @@ void asa_core_error(struct http_response *resp, int err, const char *what)
     case R_EAUTH:
         asa_error(resp, 401, "authentication_error", "missing or invalid credentials", NULL);
         break;
-    case R_ETOOBIG:
-        asa_error(resp, 413, "invalid_request", "request body too large", NULL);
-        break;
+    case R_ETOOBIG: asa_error(resp, 413, "invalid_request", "request body too large", NULL); break;
     case R_ELIMIT: asa_error(resp, 429, "too_many_requests", "rate limit exceeded", NULL); break;
     case R_EBUSY: asa_error(resp, 503, "service_offline", "store busy, retry", NULL); break;
     default: asa_error(resp, 500, "unknown_error", "internal error", NULL); break;
@@ -62,12 +60,11 @@ void asa_render_input_error(struct http_request *req, struct http_response *resp
                   message ? message : "request body must be JSON", NULL);
         break;
     case HTTP_IN_TOO_BIG:
-        asa_error(resp, 413, "invalid_request", message ? message : "request body too large",
-                  NULL);
+        asa_error(resp, 413, "invalid_request", message ? message : "request body too large", NULL);
         break;
     case HTTP_IN_HEADERS_TOO_BIG:
-        asa_error(resp, 431, "invalid_request",
-                  message ? message : "request headers too large", NULL);
+        asa_error(resp, 431, "invalid_request", message ? message : "request headers too large",
+                  NULL);
         break;
     case HTTP_IN_INTERNAL:
         asa_error(resp, 500, "unknown_error", message ? message : "internal error", NULL);

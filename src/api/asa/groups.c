@@ -4,7 +4,6 @@
 #include "api/asa/asa.h"
 #include "util/err.h"
 
-
 static void asa_send_group(struct http_response *resp, int status, const struct store_group *g)
 {
     struct jw w;
@@ -76,8 +75,7 @@ void asa_groups_create(struct http_request *req, struct http_response *resp)
         return;
     }
     struct slice ns = {name, strlen(name)};
-    if (ns.n != json_string_length(json_object_get(body, "name")) ||
-        !core_asa_name_valid(ns)) {
+    if (ns.n != json_string_length(json_object_get(body, "name")) || !core_asa_name_valid(ns)) {
         asa_error(resp, 400, "invalid_request",
                   "name must be 1-255 letters, digits, '.', '_' or '-', starting with a letter "
                   "or digit",
@@ -143,8 +141,8 @@ void asa_group_delete(struct http_request *req, struct http_response *resp)
 }
 
 /* Parses the filters shared by the member listings. */
-int asa_user_query(struct http_request *req, struct http_response *resp,
-                   struct core_user_query *q, bool service_param)
+int asa_user_query(struct http_request *req, struct http_response *resp, struct core_user_query *q,
+                   bool service_param)
 {
     memset(q, 0, sizeof(*q));
     q->contains = asa_query_str(req, "contains");
@@ -215,8 +213,7 @@ void asa_group_users_not_in(struct http_request *req, struct http_response *resp
     if (asa_begin(req, resp, ROLE_ALL, &c) || asa_page_parse(req, resp, &pr) ||
         asa_user_query(req, resp, &q, true))
         return;
-    int rc =
-        core_users_not_in_group(&c.cx, &c.team, asa_param(req, 1), &q, &pr, &rows, &n, &info);
+    int rc = core_users_not_in_group(&c.cx, &c.team, asa_param(req, 1), &q, &pr, &rows, &n, &info);
     asa_send_users(req, resp, &c, rc, rows, n, &info, "no such group");
 }
 

@@ -11,8 +11,8 @@ const char *asa_query_str(struct http_request *req, const char *key)
     return arena_strndup(req->arena, v->p, v->n);
 }
 
-int asa_query_bool(struct http_request *req, struct http_response *resp, const char *key,
-                   bool dflt, bool *out)
+int asa_query_bool(struct http_request *req, struct http_response *resp, const char *key, bool dflt,
+                   bool *out)
 {
     const struct slice *v = http_param(req, key);
     *out = dflt;
@@ -41,8 +41,8 @@ int asa_query_status(struct http_request *req, struct http_response *resp, unsig
             continue;
         unsigned b = core_asa_status_bit(vals[i]);
         if (!b) {
-            asa_error(resp, 400, "invalid_request",
-                      "status must be ACTIVE, DISABLED or DELETED", "status");
+            asa_error(resp, 400, "invalid_request", "status must be ACTIVE, DISABLED or DELETED",
+                      "status");
             return -1;
         }
         *mask |= b;
@@ -50,8 +50,7 @@ int asa_query_status(struct http_request *req, struct http_response *resp, unsig
     return 0;
 }
 
-int asa_page_parse(struct http_request *req, struct http_response *resp,
-                   struct core_page_req *pr)
+int asa_page_parse(struct http_request *req, struct http_response *resp, struct core_page_req *pr)
 {
     memset(pr, 0, sizeof(*pr));
     pr->count = CORE_PAGE_DEFAULT;

@@ -127,17 +127,17 @@ int asa_body_roles(struct http_response *resp, json_t *obj, unsigned *roles, boo
     if (!v || json_is_null(v))
         return 0;
     if (!json_is_array(v)) {
-        asa_error(resp, 400, "invalid_request", "roles must be an array of role names",
-                  "roles");
+        asa_error(resp, 400, "invalid_request", "roles must be an array of role names", "roles");
         return -1;
     }
     size_t i;
     json_t *r;
     json_array_foreach(v, i, r)
     {
-        unsigned bit = json_is_string(r) ? core_role_from_name((struct slice){
-                                               json_string_value(r), json_string_length(r)})
-                                         : 0;
+        unsigned bit =
+            json_is_string(r)
+                ? core_role_from_name((struct slice){json_string_value(r), json_string_length(r)})
+                : 0;
         if (!bit) {
             asa_error(resp, 400, "invalid_request",
                       "roles may be access_admin, access_user and reporting_user", "roles");

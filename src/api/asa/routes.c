@@ -51,8 +51,7 @@ static const struct http_route asa_routes[] = {
     {HTTP_GET, T "/projects/:project/server_enrollment_tokens", asa_enroll_tokens_list},
     {HTTP_POST, T "/projects/:project/server_enrollment_tokens", asa_enroll_tokens_create},
     {HTTP_GET, T "/projects/:project/server_enrollment_tokens/:token", asa_enroll_token_get},
-    {HTTP_DELETE, T "/projects/:project/server_enrollment_tokens/:token",
-     asa_enroll_token_delete},
+    {HTTP_DELETE, T "/projects/:project/server_enrollment_tokens/:token", asa_enroll_token_delete},
 
     {HTTP_GET, T "/settings", asa_settings_get},
     {HTTP_PUT, T "/settings", asa_settings_put},

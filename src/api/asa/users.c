@@ -81,15 +81,14 @@ static void user_update(struct http_request *req, struct http_response *resp, in
     } else {
         unsigned bit = core_asa_status_bit(slice_from_cstr(status));
         if (!bit) {
-            asa_error(resp, 400, "invalid_request",
-                      "status must be ACTIVE, DISABLED or DELETED", "status");
+            asa_error(resp, 400, "invalid_request", "status must be ACTIVE, DISABLED or DELETED",
+                      "status");
             return;
         }
         enum core_asa_status s = bit == STORE_ASA_ACTIVE     ? CORE_ASA_ACTIVE
                                  : bit == STORE_ASA_DISABLED ? CORE_ASA_DISABLED
                                                              : CORE_ASA_DELETED;
-        rc = core_user_set_asa_status(&c.cx, &c.team, &c.who, asa_param(req, 1), s, want_type,
-                                      &u);
+        rc = core_user_set_asa_status(&c.cx, &c.team, &c.who, asa_param(req, 1), s, want_type, &u);
     }
     if (rc) {
         asa_core_error(resp, rc,
@@ -179,8 +178,7 @@ void asa_service_users_create(struct http_request *req, struct http_response *re
     struct core_user_new nu = {.name = name, .user_type = USER_SERVICE, .status = USER_ACTIVE};
     int rc = core_user_create(&c.cx, &c.team, &nu, &u);
     if (rc) {
-        asa_core_error(resp, rc, rc == R_EEXIST ? "a user with this name exists or existed"
-                                                : NULL);
+        asa_core_error(resp, rc, rc == R_EEXIST ? "a user with this name exists or existed" : NULL);
         return;
     }
     send_user(resp, &c, 201, &u);

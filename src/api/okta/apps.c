@@ -10,8 +10,9 @@
 #define APP_GROUPS_LIMIT_MAX 200
 
 static const char *const sign_on_modes[] = {
-    "AUTO_LOGIN",     "BASIC_AUTH", "BOOKMARK",    "BROWSER_PLUGIN",        "OPENID_CONNECT",
-    "SAML_1_1",       "SAML_2_0",   "SECURE_PASSWORD_STORE", "WS_FEDERATION", NULL,
+    "AUTO_LOGIN",     "BASIC_AUTH", "BOOKMARK", "BROWSER_PLUGIN",
+    "OPENID_CONNECT", "SAML_1_1",   "SAML_2_0", "SECURE_PASSWORD_STORE",
+    "WS_FEDERATION",  NULL,
 };
 
 /* name, label, signOnMode and the rest of the body as opaque JSON. */
@@ -47,8 +48,8 @@ static int app_body(struct http_request *req, struct http_response *resp, struct
     app->label = json_string_value(label);
     app->sign_on_mode = json_string_value(som);
     app->name = name && json_is_string(name) ? json_string_value(name) : NULL;
-    static const char *const skip[] = {"id", "name", "label", "signOnMode", "status", "created",
-                                       "lastUpdated", "_links", "_embedded", NULL};
+    static const char *const skip[] = {"id",      "name",        "label",  "signOnMode", "status",
+                                       "created", "lastUpdated", "_links", "_embedded",  NULL};
     app->body_json = okta_rest_json(req, body, skip);
     return 0;
 }

@@ -16,8 +16,7 @@ const char *okta_param(struct http_request *req, size_t i)
 }
 
 /* Takes one request from key's bucket; writes the headers; -1 when exceeded (429 written). */
-static int okta_rate_limit(struct http_request *req, struct http_response *resp,
-                           const char *key)
+static int okta_rate_limit(struct http_request *req, struct http_response *resp, const char *key)
 {
     struct api_app *app = req->app;
     struct http_rl_state st;

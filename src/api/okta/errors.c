@@ -4,8 +4,8 @@
 #include "api/okta/okta.h"
 #include "util/err.h"
 
-void okta_error(struct http_request *req, struct http_response *resp, int status,
-                const char *code, const char *summary, const char *cause)
+void okta_error(struct http_request *req, struct http_response *resp, int status, const char *code,
+                const char *summary, const char *cause)
 {
     struct jw w;
     api_json_begin(resp, status, &w);
@@ -49,9 +49,7 @@ void okta_core_error(struct http_request *req, struct http_response *resp, int e
                    "You do not have permission to perform the requested action", NULL);
         break;
     case R_EAUTH: okta_error(req, resp, 401, "E0000011", "Invalid token provided", NULL); break;
-    case R_EINVAL:
-        okta_error(req, resp, 400, "E0000002", "The request was not valid", NULL);
-        break;
+    case R_EINVAL: okta_error(req, resp, 400, "E0000002", "The request was not valid", NULL); break;
     case R_EEXIST:
         okta_validation(req, resp, "name",
                         "An object with this field already exists in the current organization");
@@ -63,9 +61,7 @@ void okta_core_error(struct http_request *req, struct http_response *resp, int e
     case R_ETOOBIG:
         okta_error(req, resp, 413, "E0000003", "The request body was not well-formed.", NULL);
         break;
-    case R_EBUSY:
-        okta_error(req, resp, 503, "E0000009", "Internal Server Error", NULL);
-        break;
+    case R_EBUSY: okta_error(req, resp, 503, "E0000009", "Internal Server Error", NULL); break;
     default: okta_error(req, resp, 500, "E0000009", "Internal Server Error", NULL); break;
     }
 }

@@ -13,8 +13,8 @@
 #define APPS_LIMIT_MAX 200
 
 static void send_groups(struct http_request *req, struct http_response *resp,
-                        struct store_group *rows, const int64_t *counts, size_t n,
-                        unsigned limit, bool stats, bool pageable)
+                        struct store_group *rows, const int64_t *counts, size_t n, unsigned limit,
+                        bool stats, bool pageable)
 {
     bool more = n > limit;
     if (more)
@@ -37,8 +37,8 @@ void okta_groups_list(struct http_request *req, struct http_response *resp)
     static const struct okta_list_limits lim = {GROUPS_Q_DEFAULT, GROUPS_LIMIT_DEFAULT,
                                                 GROUPS_LIMIT_MAX};
     struct store_okta_query oq;
-    if (okta_list_query(req, resp, c.team.id, OKTA_EXPR_GROUP_SEARCH, OKTA_EXPR_GROUP_FILTER,
-                        &lim, &oq))
+    if (okta_list_query(req, resp, c.team.id, OKTA_EXPR_GROUP_SEARCH, OKTA_EXPR_GROUP_FILTER, &lim,
+                        &oq))
         return;
     struct slice ex[8];
     size_t nex = http_params_all(req, "expand", ex, 8, true);

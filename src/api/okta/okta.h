@@ -25,8 +25,8 @@ enum okta_need { OKTA_READ = 1, OKTA_MANAGE };
 /* ---- errors.c ---- */
 
 /* Writes an Okta error object; cause (may be NULL) becomes the one errorCauses entry. */
-void okta_error(struct http_request *req, struct http_response *resp, int status,
-                const char *code, const char *summary, const char *cause);
+void okta_error(struct http_request *req, struct http_response *resp, int status, const char *code,
+                const char *summary, const char *cause);
 /* E0000001 "Api validation failed: field" with the cause "field: message". */
 void okta_validation(struct http_request *req, struct http_response *resp, const char *field,
                      const char *message);
@@ -51,8 +51,8 @@ const char *okta_param(struct http_request *req, size_t i);
 /* ---- page.c ---- */
 
 /* limit: absent → dflt; clamped to [1, max]; 400 E0000029 when not a number. */
-int okta_limit(struct http_request *req, struct http_response *resp, unsigned dflt,
-               unsigned max, unsigned *out);
+int okta_limit(struct http_request *req, struct http_response *resp, unsigned dflt, unsigned max,
+               unsigned *out);
 /* Optional query parameter as a C string (arena), NULL when absent or empty. */
 const char *okta_query_str(struct http_request *req, const char *key);
 /* A boolean query parameter (true/false); 400 E0000001 otherwise. */
@@ -87,8 +87,7 @@ void okta_write_group(struct jw *w, struct http_request *req, const struct store
 void okta_write_user(struct jw *w, struct http_request *req, const struct store_okta_user *u,
                      bool in_list);
 void okta_write_app(struct jw *w, struct http_request *req, const struct store_app *app);
-void okta_write_app_group(struct jw *w, struct http_request *req,
-                          const struct store_app_group *ag);
+void okta_write_app_group(struct jw *w, struct http_request *req, const struct store_app_group *ag);
 /* Appends the members of a stored JSON object (our own output of a checked body) to the
  * object being written, which already holds at least one member. */
 void okta_write_members(struct jw *w, const char *json_object);

@@ -32,8 +32,8 @@ int okta_query_bool(struct http_request *req, struct http_response *resp, const 
     return -1;
 }
 
-int okta_limit(struct http_request *req, struct http_response *resp, unsigned dflt,
-               unsigned max, unsigned *out)
+int okta_limit(struct http_request *req, struct http_response *resp, unsigned dflt, unsigned max,
+               unsigned *out)
 {
     const struct slice *v = http_param(req, "limit");
     *out = dflt;
@@ -111,8 +111,7 @@ void okta_links(struct http_request *req, struct http_response *resp, const char
     if (next_after) {
         const char *next = page_url(req, next_after);
         if (next)
-            http_resp_header(resp, "Link",
-                             arena_printf(req->arena, "<%s>; rel=\"next\"", next));
+            http_resp_header(resp, "Link", arena_printf(req->arena, "<%s>; rel=\"next\"", next));
     }
 }
 

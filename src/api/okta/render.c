@@ -202,8 +202,7 @@ void okta_write_app(struct jw *w, struct http_request *req, const struct store_a
     jw_obj_end(w);
 }
 
-void okta_write_app_group(struct jw *w, struct http_request *req,
-                          const struct store_app_group *ag)
+void okta_write_app_group(struct jw *w, struct http_request *req, const struct store_app_group *ag)
 {
     jw_obj_begin(w);
     jw_kstr(w, "id", ag->group_okta_id);

@@ -19,8 +19,8 @@ static int prof_str(struct http_request *req, struct http_response *resp, json_t
     if (!v || json_is_null(v))
         return 0;
     if (!json_is_string(v) || json_string_length(v) < min || json_string_length(v) > max) {
-        const char *m = arena_printf(req->arena, "Must be a string of %zu to %zu characters",
-                                     min, max);
+        const char *m =
+            arena_printf(req->arena, "Must be a string of %zu to %zu characters", min, max);
         okta_validation(req, resp, key, m ? m : "bad value");
         return -1;
     }
@@ -55,8 +55,8 @@ static int user_profile(struct http_request *req, struct http_response *resp, js
         okta_validation(req, resp, "email", "Does not match required pattern");
         return -1;
     }
-    static const char *const skip[] = {"login", "email", "firstName", "lastName", "displayName",
-                                       NULL};
+    static const char *const skip[] = {"login",    "email",       "firstName",
+                                       "lastName", "displayName", NULL};
     in->profile_json = okta_rest_json(req, profile, skip);
     return 0;
 }
@@ -79,8 +79,7 @@ static int user_password(struct http_request *req, struct http_response *resp, j
     return 0;
 }
 
-static void user_error(struct http_request *req, struct http_response *resp, int rc,
-                       const char *id)
+static void user_error(struct http_request *req, struct http_response *resp, int rc, const char *id)
 {
     if (rc == R_EEXIST)
         okta_validation(req, resp, "login",
@@ -168,8 +167,8 @@ void okta_users_list(struct http_request *req, struct http_response *resp)
     static const struct okta_list_limits lim = {USERS_Q_DEFAULT, USERS_LIMIT_DEFAULT,
                                                 USERS_LIMIT_MAX};
     struct store_okta_query oq;
-    if (okta_list_query(req, resp, c.team.id, OKTA_EXPR_USER_SEARCH, OKTA_EXPR_USER_FILTER,
-                        &lim, &oq))
+    if (okta_list_query(req, resp, c.team.id, OKTA_EXPR_USER_SEARCH, OKTA_EXPR_USER_FILTER, &lim,
+                        &oq))
         return;
     /* a bare list and q omit deprovisioned users; filter and search include them */
     oq.deprovisioned = oq.expr != NULL;

@@ -38,14 +38,14 @@ int sq__exec_done(struct sq_conn *c, sqlite3_stmt *st);
 
 /* Column lists and row readers of users (alias u) and groups (alias g), shared by the
  * area files so every query reads rows the same way. */
-#define USER_COLS                                                                              \
-    "u.id, u.team_id, u.uuid, u.okta_id, u.name, u.login, u.user_type, u.status, u.email, "    \
-    "u.first_name, u.last_name, u.display_name, u.profile_json, u.created, u.last_updated, "   \
+#define USER_COLS                                                                                  \
+    "u.id, u.team_id, u.uuid, u.okta_id, u.name, u.login, u.user_type, u.status, u.email, "        \
+    "u.first_name, u.last_name, u.display_name, u.profile_json, u.created, u.last_updated, "       \
     "u.status_changed, u.deleted_at"
 
-#define GROUP_COLS                                                                             \
-    "g.id, g.team_id, g.uuid, g.okta_id, g.name, g.description, g.profile_json, g.roles, "     \
-    "g.type, g.flags, g.federated_from_team, g.federation_approved_at, g.created, "            \
+#define GROUP_COLS                                                                                 \
+    "g.id, g.team_id, g.uuid, g.okta_id, g.name, g.description, g.profile_json, g.roles, "         \
+    "g.type, g.flags, g.federated_from_team, g.federation_approved_at, g.created, "                \
     "g.last_updated, g.last_membership_updated, g.deleted_at, g.users_count, g.human_count"
 
 int sq__user_read(struct arena *a, sqlite3_stmt *st, struct store_user *u);

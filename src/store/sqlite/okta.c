@@ -296,8 +296,8 @@ static int compile_cmp(struct qb *q, const struct expr *e, const struct col_map 
         buf_append_str(&q->sql, e->nocase ? "lower(substr(" : "(substr(");
         if ((rc = qb_column(q, m, e->attr, alias, &kind)))
             return rc;
-        buf_appendf(&q->sql, e->nocase ? ", -length(?%d))) = lower(?%d))" :
-                                         ", -length(?%d))) = ?%d)", p, p);
+        buf_appendf(&q->sql,
+                    e->nocase ? ", -length(?%d))) = lower(?%d))" : ", -length(?%d))) = ?%d)", p, p);
         return 0;
     default: return R_EINVAL;
     }
@@ -359,8 +359,8 @@ static void qb_after(struct qb *q, const char *alias, const char *table, const c
     int p = qb_text(q, after, strlen(after));
     const char *cmp = desc ? "<" : ">";
     if (!sort) {
-        buf_appendf(&q->sql, " AND %s.id %s (SELECT id FROM %s WHERE okta_id = ?%d)", alias,
-                    cmp, table, p);
+        buf_appendf(&q->sql, " AND %s.id %s (SELECT id FROM %s WHERE okta_id = ?%d)", alias, cmp,
+                    table, p);
         return;
     }
     buf_append_str(&q->sql, " AND (");
@@ -411,7 +411,7 @@ static int sq_okta_group_get(struct store_conn *sc, struct arena *a, int64_t tea
 {
     struct sq_conn *c = SQ(sc);
     sqlite3_stmt *st = sq__stmt(c, "SELECT " GROUP_COLS " FROM groups g WHERE g.okta_id = ? "
-                                  "AND g.team_id = ? AND g.deleted_at = 0");
+                                   "AND g.team_id = ? AND g.deleted_at = 0");
     if (!st)
         return R_ESTORE;
     sq__bind_text(st, 1, okta_id);
@@ -425,13 +425,13 @@ static int sq_okta_group_get(struct store_conn *sc, struct arena *a, int64_t tea
     return rc;
 }
 
-static int sq_okta_group_update_profile(struct store_conn *sc, int64_t group_id,
-                                        const char *name, const char *description,
-                                        const char *profile_json, int64_t now)
+static int sq_okta_group_update_profile(struct store_conn *sc, int64_t group_id, const char *name,
+                                        const char *description, const char *profile_json,
+                                        int64_t now)
 {
     struct sq_conn *c = SQ(sc);
     sqlite3_stmt *st = sq__stmt(c, "UPDATE groups SET name = ?, description = ?, "
-                                  "profile_json = ?, last_updated = ? WHERE id = ?");
+                                   "profile_json = ?, last_updated = ? WHERE id = ?");
     if (!st)
         return R_ESTORE;
     sq__bind_text(st, 1, name);
@@ -485,8 +485,9 @@ static int sq_okta_group_list(struct store_conn *sc, struct arena *a,
     buf_appendf(&q.sql, " FROM groups g WHERE g.team_id = ?%d AND g.deleted_at = 0",
                 qb_int(&q, oq->team_id));
     if (oq->member_user_id > 0)
-        buf_appendf(&q.sql, " AND (g.id IN (SELECT group_id FROM memberships WHERE "
-                            "user_id = ?%d) OR g.type = 1)",
+        buf_appendf(&q.sql,
+                    " AND (g.id IN (SELECT group_id FROM memberships WHERE "
+                    "user_id = ?%d) OR g.type = 1)",
                     qb_int(&q, oq->member_user_id));
     if (oq->q) {
         buf_append_str(&q.sql, " AND ");
@@ -499,8 +500,9 @@ static int sq_okta_group_list(struct store_conn *sc, struct arena *a,
     }
     if (oq->q) {
         /* exact matches first; q is not pageable */
-        buf_appendf(&q.sql, " ORDER BY g.okta_name = ?%d COLLATE NOCASE DESC, "
-                            "g.okta_name COLLATE NOCASE, g.id",
+        buf_appendf(&q.sql,
+                    " ORDER BY g.okta_name = ?%d COLLATE NOCASE DESC, "
+                    "g.okta_name COLLATE NOCASE, g.id",
                     qb_text(&q, oq->q, strlen(oq->q)));
     } else {
         if (oq->after)
@@ -567,12 +569,12 @@ static int sq_okta_user_get(struct store_conn *sc, struct arena *a, int64_t team
                             const char *id_or_login, struct store_okta_user *out)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(
-        c, looks_like_okta_id(id_or_login)
-               ? "SELECT " OKTA_USER_COLS " FROM users u WHERE u.okta_id = ?1 AND "
-                 "u.team_id = ?2 AND u.user_type = 0 AND u.deleted_at = 0"
-               : "SELECT " OKTA_USER_COLS " FROM users u WHERE u.team_id = ?2 AND "
-                 "u.login_lc = lower(?1) AND u.deleted_at = 0 AND u.user_type = 0");
+    sqlite3_stmt *st =
+        sq__stmt(c, looks_like_okta_id(id_or_login)
+                        ? "SELECT " OKTA_USER_COLS " FROM users u WHERE u.okta_id = ?1 AND "
+                          "u.team_id = ?2 AND u.user_type = 0 AND u.deleted_at = 0"
+                        : "SELECT " OKTA_USER_COLS " FROM users u WHERE u.team_id = ?2 AND "
+                          "u.login_lc = lower(?1) AND u.deleted_at = 0 AND u.user_type = 0");
     if (!st)
         return R_ESTORE;
     sq__bind_text(st, 1, id_or_login);
@@ -591,7 +593,7 @@ static int sq_okta_user_login_taken(struct store_conn *sc, int64_t team_id, cons
 {
     struct sq_conn *c = SQ(sc);
     sqlite3_stmt *st = sq__stmt(c, "SELECT 1 FROM users WHERE team_id = ? AND login_lc = "
-                                  "lower(?) AND deleted_at = 0 AND id <> ?");
+                                   "lower(?) AND deleted_at = 0 AND id <> ?");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, team_id);
@@ -608,9 +610,9 @@ static int sq_okta_user_update_profile(struct store_conn *sc, const struct store
 {
     struct sq_conn *c = SQ(sc);
     sqlite3_stmt *st = sq__stmt(c, "UPDATE users SET login = ?1, login_lc = lower(?1), "
-                                  "email = ?2, first_name = ?3, last_name = ?4, "
-                                  "display_name = ?5, profile_json = ?6, last_updated = ?7 "
-                                  "WHERE id = ?8");
+                                   "email = ?2, first_name = ?3, last_name = ?4, "
+                                   "display_name = ?5, profile_json = ?6, last_updated = ?7 "
+                                   "WHERE id = ?8");
     if (!st)
         return R_ESTORE;
     sq__bind_text(st, 1, u->login);
@@ -629,7 +631,7 @@ static int sq_okta_user_set_password(struct store_conn *sc, int64_t user_id, con
 {
     struct sq_conn *c = SQ(sc);
     sqlite3_stmt *st = sq__stmt(c, "UPDATE users SET password_hash = ?, password_changed = ? "
-                                  "WHERE id = ?");
+                                   "WHERE id = ?");
     if (!st)
         return R_ESTORE;
     sq__bind_text(st, 1, hash);
@@ -663,8 +665,8 @@ static int sq_okta_user_set_status(struct store_conn *sc, int64_t user_id, int s
 {
     struct sq_conn *c = SQ(sc);
     sqlite3_stmt *st = sq__stmt(c, "UPDATE users SET status = ?1, status_changed = ?2, "
-                                  "last_updated = ?2, activated = CASE WHEN ?3 THEN ?2 ELSE "
-                                  "activated END WHERE id = ?4");
+                                   "last_updated = ?2, activated = CASE WHEN ?3 THEN ?2 ELSE "
+                                   "activated END WHERE id = ?4");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int(st, 1, status);
@@ -685,8 +687,9 @@ static int sq_okta_user_list(struct store_conn *sc, struct arena *a,
     const struct col_map *sort = sort_col(user_cols, oq->sort_by);
     if (oq->in_group_id > 0) {
         /* members in user order straight from the (group_id, user_id) index */
-        buf_appendf(&q.sql, "SELECT " OKTA_USER_COLS " FROM memberships m JOIN users u ON "
-                            "u.id = m.user_id WHERE m.group_id = ?%d AND u.team_id = ?%d",
+        buf_appendf(&q.sql,
+                    "SELECT " OKTA_USER_COLS " FROM memberships m JOIN users u ON "
+                    "u.id = m.user_id WHERE m.group_id = ?%d AND u.team_id = ?%d",
                     qb_int(&q, oq->in_group_id), qb_int(&q, oq->team_id));
     } else {
         buf_appendf(&q.sql, "SELECT " OKTA_USER_COLS " FROM users u WHERE u.team_id = ?%d",
@@ -743,8 +746,8 @@ out:
 
 /* ---- apps ---- */
 
-#define APP_COLS                                                                               \
-    "a.id, a.team_id, a.okta_id, a.name, a.label, a.sign_on_mode, a.active, a.body_json, "     \
+#define APP_COLS                                                                                   \
+    "a.id, a.team_id, a.okta_id, a.name, a.label, a.sign_on_mode, a.active, a.body_json, "         \
     "a.created, a.last_updated"
 
 static int app_read(struct arena *a, sqlite3_stmt *st, struct store_app *out)
@@ -767,8 +770,8 @@ static int sq_okta_app_insert(struct store_conn *sc, struct store_app *app)
 {
     struct sq_conn *c = SQ(sc);
     sqlite3_stmt *st = sq__stmt(c, "INSERT INTO okta_apps(team_id, okta_id, name, label, "
-                                  "sign_on_mode, active, body_json, created, last_updated) "
-                                  "VALUES (?,?,?,?,?,?,?,?,?)");
+                                   "sign_on_mode, active, body_json, created, last_updated) "
+                                   "VALUES (?,?,?,?,?,?,?,?,?)");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, app->team_id);
@@ -809,7 +812,7 @@ static int sq_okta_app_update(struct store_conn *sc, const struct store_app *app
 {
     struct sq_conn *c = SQ(sc);
     sqlite3_stmt *st = sq__stmt(c, "UPDATE okta_apps SET name = ?, label = ?, sign_on_mode = ?, "
-                                  "active = ?, body_json = ?, last_updated = ? WHERE id = ?");
+                                   "active = ?, body_json = ?, last_updated = ? WHERE id = ?");
     if (!st)
         return R_ESTORE;
     sq__bind_text(st, 1, app->name);
@@ -850,8 +853,9 @@ static int sq_okta_app_list(struct store_conn *sc, struct arena *a, int64_t team
     buf_appendf(&q.sql, "SELECT " APP_COLS " FROM okta_apps a WHERE a.team_id = ?%d",
                 qb_int(&q, team_id));
     if (group_id > 0)
-        buf_appendf(&q.sql, " AND a.id IN (SELECT app_id FROM okta_app_groups WHERE "
-                            "group_id = ?%d)",
+        buf_appendf(&q.sql,
+                    " AND a.id IN (SELECT app_id FROM okta_app_groups WHERE "
+                    "group_id = ?%d)",
                     qb_int(&q, group_id));
     if (qs) {
         buf_append_str(&q.sql, " AND (");
@@ -896,9 +900,9 @@ static int sq_okta_app_group_put(struct store_conn *sc, const struct store_app_g
 {
     struct sq_conn *c = SQ(sc);
     sqlite3_stmt *st = sq__stmt(c, "INSERT INTO okta_app_groups(app_id, group_id, priority, "
-                                  "profile_json, last_updated) VALUES (?,?,?,?,?) ON CONFLICT "
-                                  "DO UPDATE SET priority = excluded.priority, profile_json = "
-                                  "excluded.profile_json, last_updated = excluded.last_updated");
+                                   "profile_json, last_updated) VALUES (?,?,?,?,?) ON CONFLICT "
+                                   "DO UPDATE SET priority = excluded.priority, profile_json = "
+                                   "excluded.profile_json, last_updated = excluded.last_updated");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, ag->app_id);
@@ -909,8 +913,8 @@ static int sq_okta_app_group_put(struct store_conn *sc, const struct store_app_g
     return sq__exec_done(c, st);
 }
 
-#define AG_COLS                                                                                \
-    "ag.app_id, ag.group_id, a.okta_id, g.okta_id, ag.priority, ag.profile_json, "              \
+#define AG_COLS                                                                                    \
+    "ag.app_id, ag.group_id, a.okta_id, g.okta_id, ag.priority, ag.profile_json, "                 \
     "ag.last_updated"
 
 static int ag_read(struct arena *a, sqlite3_stmt *st, struct store_app_group *out)
@@ -931,8 +935,8 @@ static int sq_okta_app_group_get(struct store_conn *sc, struct arena *a, int64_t
 {
     struct sq_conn *c = SQ(sc);
     sqlite3_stmt *st = sq__stmt(c, "SELECT " AG_COLS " FROM okta_app_groups ag JOIN okta_apps "
-                                  "a ON a.id = ag.app_id JOIN groups g ON g.id = ag.group_id "
-                                  "WHERE ag.app_id = ? AND ag.group_id = ?");
+                                   "a ON a.id = ag.app_id JOIN groups g ON g.id = ag.group_id "
+                                   "WHERE ag.app_id = ? AND ag.group_id = ?");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, app_id);
@@ -950,8 +954,7 @@ static int sq_okta_app_group_delete(struct store_conn *sc, int64_t app_id, int64
                                     bool *changed)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st =
-        sq__stmt(c, "DELETE FROM okta_app_groups WHERE app_id = ? AND group_id = ?");
+    sqlite3_stmt *st = sq__stmt(c, "DELETE FROM okta_app_groups WHERE app_id = ? AND group_id = ?");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, app_id);
@@ -962,8 +965,8 @@ static int sq_okta_app_group_delete(struct store_conn *sc, int64_t app_id, int64
 }
 
 static int sq_okta_app_group_list(struct store_conn *sc, struct arena *a, int64_t app_id,
-                                  const char *after, unsigned limit,
-                                  struct store_app_group **out, size_t *n)
+                                  const char *after, unsigned limit, struct store_app_group **out,
+                                  size_t *n)
 {
     struct sq_conn *c = SQ(sc);
     sqlite3_stmt *st = sq__stmt(

@@ -2,6 +2,8 @@
 #ifndef ROSTER_STORE_SQLITE_SCHEMA_H
 #define ROSTER_STORE_SQLITE_SCHEMA_H
 
+// clang-format off: SQL text is laid out by hand
+
 #include "store/sqlite/schema_okta.h"
 #include "store/sqlite/schema_project.h"
 
@@ -94,5 +96,7 @@ static const char *const store_sqlite_migrations[] = {
     /* 3: the Okta dialect: user columns, apps, indexes and trigram tables for expressions */
     STORE_SQLITE_MIGRATION_OKTA,
 };
+
+// clang-format on
 
 #endif

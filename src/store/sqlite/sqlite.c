@@ -49,8 +49,7 @@ sqlite3_stmt *sq__stmt(struct sq_conn *c, const char *sql)
             sqlite3_stmt *st = NULL;
             if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
                 SQLITE_OK) {
-                fprintf(stderr, "roster: prepare failed: %s\n  %s\n", sqlite3_errmsg(c->db),
-                        sql);
+                fprintf(stderr, "roster: prepare failed: %s\n  %s\n", sqlite3_errmsg(c->db), sql);
                 return NULL;
             }
             e->sql = strdup(sql);
@@ -169,8 +168,7 @@ static void sq_rollback(struct store_conn *sc)
 
 /* ---- teams ---- */
 
-static int sq_team_row(struct sq_conn *c, struct arena *a, sqlite3_stmt *st,
-                       struct store_team *out)
+static int sq_team_row(struct sq_conn *c, struct arena *a, sqlite3_stmt *st, struct store_team *out)
 {
     int rc = sqlite3_step(st);
     if (rc == SQLITE_DONE) {
@@ -227,8 +225,8 @@ static int sq_team_counter_next(struct store_conn *sc, int64_t team_id, const ch
 {
     struct sq_conn *c = SQ(sc);
     sqlite3_stmt *st = sq__stmt(c, "INSERT INTO team_counters(team_id, name, next) "
-                                  "VALUES (?1, ?2, ?3 + 1) ON CONFLICT(team_id, name) "
-                                  "DO UPDATE SET next = next + 1 RETURNING next - 1");
+                                   "VALUES (?1, ?2, ?3 + 1) ON CONFLICT(team_id, name) "
+                                   "DO UPDATE SET next = next + 1 RETURNING next - 1");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, team_id);
@@ -269,8 +267,7 @@ int sq__user_read(struct arena *a, sqlite3_stmt *st, struct store_user *u)
     return u->name ? 0 : R_ENOMEM;
 }
 
-static int sq_user_one(struct sq_conn *c, struct arena *a, sqlite3_stmt *st,
-                       struct store_user *out)
+static int sq_user_one(struct sq_conn *c, struct arena *a, sqlite3_stmt *st, struct store_user *out)
 {
     int rc = sqlite3_step(st);
     if (rc == SQLITE_DONE) {
@@ -347,7 +344,7 @@ static int sq_user_update_status(struct store_conn *sc, int64_t user_id, int sta
 {
     struct sq_conn *c = SQ(sc);
     sqlite3_stmt *st = sq__stmt(c, "UPDATE users SET status = ?, deleted_at = ?, "
-                                  "status_changed = ?3, last_updated = ?3 WHERE id = ?4");
+                                   "status_changed = ?3, last_updated = ?3 WHERE id = ?4");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int(st, 1, status);
@@ -358,13 +355,13 @@ static int sq_user_update_status(struct store_conn *sc, int64_t user_id, int sta
 }
 
 /* Reverses rows fetched backwards so they come out in display order. */
-#define REVERSE_ROWS(T, rows, n)                                                               \
-    do {                                                                                       \
-        for (size_t i_ = 0; i_ < (n) / 2; i_++) {                                              \
-            T t_ = (rows)[i_];                                                                 \
-            (rows)[i_] = (rows)[(n)-1 - i_];                                                   \
-            (rows)[(n)-1 - i_] = t_;                                                           \
-        }                                                                                      \
+#define REVERSE_ROWS(T, rows, n)                                                                   \
+    do {                                                                                           \
+        for (size_t i_ = 0; i_ < (n) / 2; i_++) {                                                  \
+            T t_ = (rows)[i_];                                                                     \
+            (rows)[i_] = (rows)[(n)-1 - i_];                                                       \
+            (rows)[(n)-1 - i_] = t_;                                                               \
+        }                                                                                          \
     } while (0)
 
 static int sq_status_mask_sql(struct buf *b, unsigned mask)
@@ -415,8 +412,7 @@ static int sq_user_list(struct store_conn *sc, struct arena *a, const struct sto
         buf_append_str(&b, " AND u.user_type = 1");
     sq_status_mask_sql(&b, f->asa_status_mask);
     if (pg->after_name)
-        buf_appendf(&b, " AND %s %s ?6", key,
-                    (pg->descending == pg->backward) ? ">" : "<");
+        buf_appendf(&b, " AND %s %s ?6", key, (pg->descending == pg->backward) ? ">" : "<");
     bool asc = pg->descending == pg->backward;
     buf_appendf(&b, " ORDER BY %s %s LIMIT ?7", key, asc ? "ASC" : "DESC");
     if (b.oom) {
@@ -546,16 +542,15 @@ static int sq_group_insert(struct store_conn *sc, struct store_group *g)
 }
 
 static int sq_group_get_by_name(struct store_conn *sc, struct arena *a, int64_t team_id,
-                                const char *name, bool include_deleted,
-                                struct store_group *out)
+                                const char *name, bool include_deleted, struct store_group *out)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(
-        c, include_deleted
-               ? "SELECT " GROUP_COLS " FROM groups g WHERE g.team_id = ? AND g.name = ? "
-                 "ORDER BY g.deleted_at = 0 DESC, g.deleted_at DESC LIMIT 1"
-               : "SELECT " GROUP_COLS " FROM groups g WHERE g.team_id = ? AND g.name = ? "
-                 "AND g.deleted_at = 0");
+    sqlite3_stmt *st =
+        sq__stmt(c, include_deleted
+                        ? "SELECT " GROUP_COLS " FROM groups g WHERE g.team_id = ? AND g.name = ? "
+                          "ORDER BY g.deleted_at = 0 DESC, g.deleted_at DESC LIMIT 1"
+                        : "SELECT " GROUP_COLS " FROM groups g WHERE g.team_id = ? AND g.name = ? "
+                          "AND g.deleted_at = 0");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, team_id);
@@ -581,7 +576,7 @@ static int sq_group_get_builtin(struct store_conn *sc, struct arena *a, int64_t 
 {
     struct sq_conn *c = SQ(sc);
     sqlite3_stmt *st = sq__stmt(c, "SELECT " GROUP_COLS " FROM groups g WHERE g.team_id = ? "
-                                  "AND g.type = 1 AND g.deleted_at = 0");
+                                   "AND g.type = 1 AND g.deleted_at = 0");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, team_id);
@@ -592,8 +587,7 @@ static int sq_group_update_roles(struct store_conn *sc, int64_t group_id, unsign
                                  int64_t now)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st =
-        sq__stmt(c, "UPDATE groups SET roles = ?, last_updated = ? WHERE id = ?");
+    sqlite3_stmt *st = sq__stmt(c, "UPDATE groups SET roles = ?, last_updated = ? WHERE id = ?");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int(st, 1, (int)roles);
@@ -613,7 +607,7 @@ static int sq_group_delete(struct store_conn *sc, int64_t group_id, int64_t now)
     if (rc)
         return rc;
     st = sq__stmt(c, "UPDATE groups SET deleted_at = ?, users_count = 0, human_count = 0, "
-                    "last_membership_updated = ?1 WHERE id = ?");
+                     "last_membership_updated = ?1 WHERE id = ?");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, now);
@@ -621,9 +615,8 @@ static int sq_group_delete(struct store_conn *sc, int64_t group_id, int64_t now)
     return sq__exec_done(c, st);
 }
 
-static int sq_group_list(struct store_conn *sc, struct arena *a,
-                         const struct store_group_filter *f, const struct store_page *pg,
-                         struct store_group **out, size_t *n)
+static int sq_group_list(struct store_conn *sc, struct arena *a, const struct store_group_filter *f,
+                         const struct store_page *pg, struct store_group **out, size_t *n)
 {
     struct sq_conn *c = SQ(sc);
     struct buf b;
@@ -634,8 +627,9 @@ static int sq_group_list(struct store_conn *sc, struct arena *a,
         /* A user's groups are few: fetch them by id through the membership index, then
          * sort; the built-in group joins when asked. */
         /* (+team_id keeps SQLite from walking the team's whole name index instead) */
-        buf_appendf(&b, "SELECT " GROUP_COLS " FROM groups g WHERE +g.team_id = ?1 AND g.id IN "
-                        "(SELECT group_id FROM memberships WHERE user_id = ?2%s)",
+        buf_appendf(&b,
+                    "SELECT " GROUP_COLS " FROM groups g WHERE +g.team_id = ?1 AND g.id IN "
+                    "(SELECT group_id FROM memberships WHERE user_id = ?2%s)",
                     f->member_builtin ? " UNION ALL SELECT id FROM groups WHERE team_id = ?1 "
                                         "AND type = 1 AND deleted_at = 0"
                                       : "");
@@ -662,8 +656,7 @@ static int sq_group_list(struct store_conn *sc, struct arena *a,
     int cursor_param = param;
     bool asc = pg->descending == pg->backward;
     if (pg->after_name) {
-        buf_appendf(&b, " AND (g.name, g.uuid) %s (?%d, ?%d)", asc ? ">" : "<", param,
-                    param + 1);
+        buf_appendf(&b, " AND (g.name, g.uuid) %s (?%d, ?%d)", asc ? ">" : "<", param, param + 1);
         param += 2;
     }
     buf_appendf(&b, " ORDER BY g.name %s, g.uuid %s LIMIT ?%d", asc ? "ASC" : "DESC",
@@ -726,8 +719,8 @@ static int sq_count_add(struct sq_conn *c, int64_t group_id, int64_t users, int6
                         int64_t now)
 {
     sqlite3_stmt *st = sq__stmt(c, "UPDATE groups SET users_count = users_count + ?, "
-                                  "human_count = human_count + ?, last_membership_updated = ? "
-                                  "WHERE id = ?");
+                                   "human_count = human_count + ?, last_membership_updated = ? "
+                                   "WHERE id = ?");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, users);
@@ -742,7 +735,7 @@ static int sq_member_add(struct store_conn *sc, const struct store_group *g,
 {
     struct sq_conn *c = SQ(sc);
     sqlite3_stmt *st = sq__stmt(c, "INSERT INTO memberships(group_id, user_name, user_id, "
-                                  "created) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
+                                   "created) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, g->id);
@@ -762,8 +755,7 @@ static int sq_member_remove(struct store_conn *sc, const struct store_group *g,
                             const struct store_user *u, int64_t now, bool *changed)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st =
-        sq__stmt(c, "DELETE FROM memberships WHERE group_id = ? AND user_name = ?");
+    sqlite3_stmt *st = sq__stmt(c, "DELETE FROM memberships WHERE group_id = ? AND user_name = ?");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, g->id);
@@ -781,9 +773,9 @@ static int sq_member_remove_user(struct store_conn *sc, const struct store_user 
 {
     struct sq_conn *c = SQ(sc);
     sqlite3_stmt *st = sq__stmt(c, "UPDATE groups SET users_count = users_count - 1, "
-                                  "human_count = human_count - ?, last_membership_updated = ? "
-                                  "WHERE id IN (SELECT group_id FROM memberships WHERE "
-                                  "user_id = ?)");
+                                   "human_count = human_count - ?, last_membership_updated = ? "
+                                   "WHERE id IN (SELECT group_id FROM memberships WHERE "
+                                   "user_id = ?)");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, u->user_type == USER_HUMAN ? 1 : 0);
@@ -804,8 +796,8 @@ static int sq_builtin_count_add(struct store_conn *sc, int64_t team_id, int64_t 
 {
     struct sq_conn *c = SQ(sc);
     sqlite3_stmt *st = sq__stmt(c, "UPDATE groups SET users_count = users_count + ?, "
-                                  "human_count = human_count + ? WHERE team_id = ? AND "
-                                  "type = 1 AND deleted_at = 0");
+                                   "human_count = human_count + ? WHERE team_id = ? AND "
+                                   "type = 1 AND deleted_at = 0");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, users);
@@ -855,13 +847,14 @@ static void sq_key_read(sqlite3_stmt *st, struct store_key *k)
     k->deleted_at = sqlite3_column_int64(st, 8);
 }
 
-#define KEY_COLS "id, team_id, user_id, uuid, secret_hash, issued_at, expires_at, last_used, deleted_at"
+#define KEY_COLS                                                                                   \
+    "id, team_id, user_id, uuid, secret_hash, issued_at, expires_at, last_used, deleted_at"
 
 static int sq_key_insert(struct store_conn *sc, struct store_key *k)
 {
     struct sq_conn *c = SQ(sc);
     sqlite3_stmt *st = sq__stmt(c, "INSERT INTO api_keys(team_id, user_id, uuid, secret_hash, "
-                                  "issued_at, expires_at) VALUES (?,?,?,?,?,?)");
+                                   "issued_at, expires_at) VALUES (?,?,?,?,?,?)");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, k->team_id);
@@ -881,7 +874,7 @@ static int sq_key_get(struct store_conn *sc, int64_t team_id, const char *uuid,
 {
     struct sq_conn *c = SQ(sc);
     sqlite3_stmt *st = sq__stmt(c, "SELECT " KEY_COLS " FROM api_keys WHERE uuid = ? AND "
-                                  "team_id = ? AND deleted_at = 0");
+                                   "team_id = ? AND deleted_at = 0");
     if (!st)
         return R_ESTORE;
     sq__bind_text(st, 1, uuid);
@@ -901,7 +894,7 @@ static int sq_key_list(struct store_conn *sc, struct arena *a, int64_t user_id,
 {
     struct sq_conn *c = SQ(sc);
     sqlite3_stmt *st = sq__stmt(c, "SELECT " KEY_COLS " FROM api_keys WHERE user_id = ? AND "
-                                  "deleted_at = 0 ORDER BY issued_at, id LIMIT 1000");
+                                   "deleted_at = 0 ORDER BY issued_at, id LIMIT 1000");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, user_id);
@@ -944,13 +937,12 @@ static int sq_exec_id_time(struct sq_conn *c, const char *sql, int64_t a1, int64
 static int sq_key_delete(struct store_conn *sc, int64_t key_id, int64_t now)
 {
     struct sq_conn *c = SQ(sc);
-    int rc = sq_exec_id_time(c, "UPDATE api_keys SET deleted_at = ?2 WHERE id = ?1", key_id,
-                             now);
+    int rc = sq_exec_id_time(c, "UPDATE api_keys SET deleted_at = ?2 WHERE id = ?1", key_id, now);
     if (rc)
         return rc;
     /* Tokens of a deleted key die with it. */
-    return sq_exec_id_time(c, "DELETE FROM bearer_tokens WHERE key_id = ?1 AND ?2 = ?2",
-                           key_id, now);
+    return sq_exec_id_time(c, "DELETE FROM bearer_tokens WHERE key_id = ?1 AND ?2 = ?2", key_id,
+                           now);
 }
 
 static int sq_key_expire_others(struct store_conn *sc, int64_t user_id, int64_t keep_key_id,
@@ -958,7 +950,7 @@ static int sq_key_expire_others(struct store_conn *sc, int64_t user_id, int64_t 
 {
     struct sq_conn *c = SQ(sc);
     sqlite3_stmt *st = sq__stmt(c, "UPDATE api_keys SET expires_at = ? WHERE user_id = ? AND "
-                                  "id <> ? AND deleted_at = 0 AND expires_at = 0");
+                                   "id <> ? AND deleted_at = 0 AND expires_at = 0");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, expires_at);
@@ -969,12 +961,11 @@ static int sq_key_expire_others(struct store_conn *sc, int64_t user_id, int64_t 
 
 static int sq_key_touch(struct store_conn *sc, int64_t key_id, int64_t now)
 {
-    return sq_exec_id_time(SQ(sc), "UPDATE api_keys SET last_used = ?2 WHERE id = ?1", key_id,
-                           now);
+    return sq_exec_id_time(SQ(sc), "UPDATE api_keys SET last_used = ?2 WHERE id = ?1", key_id, now);
 }
 
-static int sq_bearer_insert(struct store_conn *sc, const unsigned char hash[32],
-                            int64_t team_id, int64_t key_id, int64_t expires_at)
+static int sq_bearer_insert(struct store_conn *sc, const unsigned char hash[32], int64_t team_id,
+                            int64_t key_id, int64_t expires_at)
 {
     struct sq_conn *c = SQ(sc);
     /* Expired tokens are swept as new ones arrive: the table stays the size of live ones. */
@@ -983,7 +974,7 @@ static int sq_bearer_insert(struct store_conn *sc, const unsigned char hash[32],
     if (rc)
         return rc;
     sqlite3_stmt *st = sq__stmt(c, "INSERT INTO bearer_tokens(hash, team_id, key_id, "
-                                  "expires_at) VALUES (?,?,?,?)");
+                                   "expires_at) VALUES (?,?,?,?)");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);
@@ -1034,12 +1025,12 @@ static int sq_bearer_lookup(struct store_conn *sc, struct arena *a, const unsign
     return sq_principal_row(c, a, st, out);
 }
 
-static int sq_api_token_insert(struct store_conn *sc, const unsigned char hash[32],
-                               int64_t team_id, int64_t user_id, int64_t now)
+static int sq_api_token_insert(struct store_conn *sc, const unsigned char hash[32], int64_t team_id,
+                               int64_t user_id, int64_t now)
 {
     struct sq_conn *c = SQ(sc);
     sqlite3_stmt *st = sq__stmt(c, "INSERT INTO api_tokens(hash, team_id, user_id, created) "
-                                  "VALUES (?,?,?,?)");
+                                   "VALUES (?,?,?,?)");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);
@@ -1049,14 +1040,14 @@ static int sq_api_token_insert(struct store_conn *sc, const unsigned char hash[3
     return sq__exec_done(c, st);
 }
 
-static int sq_api_token_lookup(struct store_conn *sc, struct arena *a,
-                               const unsigned char hash[32], struct store_principal *out)
+static int sq_api_token_lookup(struct store_conn *sc, struct arena *a, const unsigned char hash[32],
+                               struct store_principal *out)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(
-        c, "SELECT t.id, u.id, 0, t.name, u.name, u.uuid, u.status FROM api_tokens x "
-           "JOIN users u ON u.id = x.user_id JOIN teams t ON t.id = x.team_id "
-           "WHERE x.hash = ?1 AND u.deleted_at = 0");
+    sqlite3_stmt *st =
+        sq__stmt(c, "SELECT t.id, u.id, 0, t.name, u.name, u.uuid, u.status FROM api_tokens x "
+                    "JOIN users u ON u.id = x.user_id JOIN teams t ON t.id = x.team_id "
+                    "WHERE x.hash = ?1 AND u.deleted_at = 0");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);
@@ -1097,8 +1088,8 @@ static int sq_migrate(struct sq_conn *c)
     sqlite3_finalize(st);
     int n = store_sqlite_schema_version();
     if (version > n) {
-        fprintf(stderr, "roster: store schema version %d is newer than this build (%d)\n",
-                version, n);
+        fprintf(stderr, "roster: store schema version %d is newer than this build (%d)\n", version,
+                n);
         sq_exec_sql(c, "ROLLBACK");
         return R_ESTORE;
     }
@@ -1124,12 +1115,10 @@ int store_sqlite_open(const char *path, struct store_conn **out)
     c->base.ops = &sq_ops;
     c->base.project = &store_sqlite_project_ops;
     c->base.okta = &store_sqlite_okta_ops;
-    int rc = sqlite3_open_v2(path, &c->db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             NULL);
+    int rc = sqlite3_open_v2(
+        path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
-        fprintf(stderr, "roster: cannot open %s: %s\n", path,
-                c->db ? sqlite3_errmsg(c->db) : "?");
+        fprintf(stderr, "roster: cannot open %s: %s\n", path, c->db ? sqlite3_errmsg(c->db) : "?");
         rc = R_ESTORE;
         goto fail;
     }
