@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServer } from './lib/server.mjs';
-import { sdk, all, api, assertOktaError, links, rejectsOkta, validated } from './lib/okta.mjs';
+import { sdk, all, api, assertOktaError, links, rejectsOkta, validated, unvalidated } from './lib/okta.mjs';
 
 const s = useServer();
 let client;
@@ -131,4 +131,8 @@ test('bad expressions: E0000031, E0000033 (search with filter), E0000030 (bad da
   const r = await api(s, 'GET', '/api/v1/groups?filter=profile.name%20co%20%22x%22');
   assert.equal(r.status, 400);
   assert.ok(['E0000031', 'E0000094'].includes(r.json.errorCode), r.text);
+});
+
+test('every JSON body received was checked against an OpenAPI schema', () => {
+  assert.deepEqual(unvalidated, [], `bodies no schema checked: ${unvalidated.join(', ')}`);
 });

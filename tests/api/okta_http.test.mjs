@@ -4,7 +4,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServer } from './lib/server.mjs';
-import { sdk, all, api, assertOktaError, links } from './lib/okta.mjs';
+import { sdk, all, api, assertOktaError, links, unvalidated } from './lib/okta.mjs';
 
 describe('raw HTTP', () => {
   const s = useServer();
@@ -120,4 +120,8 @@ describe('rate limits', () => {
     const groups = await all(client.groupApi.listGroups({}));
     assert.ok(groups.some((g) => g.profile.name === 'Everyone'), 'the retried request succeeds');
   });
+});
+
+test('every JSON body received was checked against an OpenAPI schema', () => {
+  assert.deepEqual(unvalidated, [], `bodies no schema checked: ${unvalidated.join(', ')}`);
 });

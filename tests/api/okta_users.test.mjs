@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServer } from './lib/server.mjs';
-import { sdk, all, api, assertOktaError, rejectsOkta } from './lib/okta.mjs';
+import { sdk, all, api, assertOktaError, rejectsOkta, unvalidated } from './lib/okta.mjs';
 
 const s = useServer();
 let client;
@@ -142,4 +142,8 @@ test('apps: create, get, list, update, deactivate, delete; group assignment seen
   await client.applicationApi.assignGroupToApplication({ appId: app2.id, groupId: g.id });
   await client.groupApi.deleteGroup({ groupId: g.id });
   assert.deepEqual(await all(client.applicationApi.listApplicationGroupAssignments({ appId: app2.id })), []);
+});
+
+test('every JSON body received was checked against an OpenAPI schema', () => {
+  assert.deepEqual(unvalidated, [], `bodies no schema checked: ${unvalidated.join(', ')}`);
 });

@@ -55,7 +55,8 @@ function refOf(schema) {
 // The response schema of the operation for method + URL path + status, or null.
 export function responseSchema(method, url, status) {
   const { ops, doc } = spec();
-  const path = new URL(url, 'http://x').pathname.replace(/^\/+/, '/');
+  // The server accepts "//api/v1/…" and a trailing '/': look the operation up without them.
+  const path = new URL(url, 'http://x').pathname.replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
   const found = ops.find((o) => o.method === method && o.re.test(path));
   if (!found) return { op: null, schema: null };
   const r = found.op.responses[String(status)] ?? found.op.responses.default;
@@ -74,14 +75,20 @@ export function validateBody(method, url, status, json) {
   const { ajv, compiled } = spec();
   let { op, schema } = responseSchema(method, url, status);
   if (status >= 400) schema = { $ref: '#/components/schemas/Error' }; // every error is an Okta error
-  if (!schema) return;
+  if (!schema) {
+    unvalidated.push(`${method} ${new URL(url).pathname} ${status}`);
+    return;
+  }
   const key = JSON.stringify(schema);
   let v = compiled.get(key);
   if (!v) {
     const wrapped = schema.$ref ? { $ref: refOf(schema) }
       : schema.type === 'array' && schema.items?.$ref ? { type: 'array', items: { $ref: refOf(schema.items) } }
         : null;
-    if (!wrapped) return;
+    if (!wrapped) {
+      unvalidated.push(`${method} ${new URL(url).pathname} ${status} (schema shape)`);
+      return;
+    }
     v = ajv.compile(wrapped);
     compiled.set(key, v);
   }
@@ -92,6 +99,9 @@ export function validateBody(method, url, status, json) {
   validated.count++;
 }
 export const validated = { count: 0 };
+// Bodies that no schema could check (an operation missing from the spec, or a schema shape
+// the validator does not resolve): each test file asserts this stays empty.
+export const unvalidated = [];
 
 // A request executor that validates every response body the SDK receives.
 class ValidatingExecutor extends okta.DefaultRequestExecutor {
