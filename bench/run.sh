@@ -34,10 +34,30 @@ while [ $i -lt "$NM" ]; do
          --next -s -o /dev/null -H "$AUTH" -X POST "$B/groups/big/users" -d "{\"name\":\"svc$i\"}"
     i=$((i + 1))
 done
+# Okta: the same store through /api/v1 with the API token; $NM human users in 'big'
+OKTA="Authorization: SSWS $(field api_token)"
+O=http://127.0.0.1:$PORT/api/v1
+BIG=$(curl -s -H "$OKTA" "$O/groups?search=profile.name%20eq%20%22big%22" |
+    grep -o '"id":"00g[^"]*"' | head -n 1 | cut -d'"' -f4)
+i=0
+while [ $i -lt "$NM" ]; do
+    [ $i -gt 0 ] && echo next
+    printf 'url = "%s/users?activate=false"\nheader = "%s"\noutput = "/dev/null"\n' "$O" "$OKTA"
+    printf 'data = "{\\"profile\\":{\\"login\\":\\"m%d@example.com\\",' $i
+    printf '\\"email\\":\\"m%d@example.com\\"},\\"groupIds\\":[\\"%s\\"]}"\n' $i "$BIG"
+    i=$((i + 1))
+done >"$DIR/okta-users.curl"
+curl -s -K "$DIR/okta-users.curl"
 last_id() { curl -s -H "$AUTH" "$1" | grep -o '"id":"[^"]*"' | tail -n 1 | cut -d'"' -f4; }
+okta_last_id() { curl -s -H "$OKTA" "$1" | grep -o '"id":"00[gu][^"]*"' | tail -n 1 | cut -d'"' -f4; }
 # deep cursors: 150 objects before the end, so the page after them is full and last
 DEEP_G=$(last_id "$B/groups?count=150&descending=true")
 DEEP_U=$(last_id "$B/groups/big/users?count=150&descending=true")
+# Okta lists are in id (creation) order: the newest 200 by created give the id ~200 before
+# the end
+SINCE='created%20gt%20%222000-01-01T00:00:00.000Z%22&sortBy=created&sortOrder=desc&limit=200'
+ODEEP_G=$(okta_last_id "$O/groups?search=$SINCE")
+ODEEP_U=$(okta_last_id "$O/users?search=$SINCE")
 
 run() { # name, then load arguments
     name=$1
@@ -57,4 +77,10 @@ run "GET groups count=100 first page" "/v1/teams/bench/groups?count=100" $CONNS 
 run "GET groups count=100 deep page" "/v1/teams/bench/groups?count=100&offset=$DEEP_G" $CONNS $SECS "$AUTH"
 run "GET members count=100 first page" "/v1/teams/bench/groups/big/users?count=100" $CONNS $SECS "$AUTH"
 run "GET members count=100 deep page" "/v1/teams/bench/groups/big/users?count=100&offset=$DEEP_U" $CONNS $SECS "$AUTH"
+run "okta GET groups limit=200 first" "/api/v1/groups?limit=200" $CONNS $SECS "$OKTA"
+run "okta GET groups limit=200 deep" "/api/v1/groups?limit=200&after=$ODEEP_G" $CONNS $SECS "$OKTA"
+run "okta GET groups search name co" "/api/v1/groups?search=profile.name%20co%20%22eed-1%22" $CONNS $SECS "$OKTA"
+run "okta GET groups q=seed-1 limit=10" "/api/v1/groups?q=seed-1&limit=10" $CONNS $SECS "$OKTA"
+run "okta GET members limit=200 first" "/api/v1/groups/$BIG/users?limit=200" $CONNS $SECS "$OKTA"
+run "okta GET members limit=200 deep" "/api/v1/groups/$BIG/users?limit=200&after=$ODEEP_U" $CONNS $SECS "$OKTA"
 run "POST groups (durable writes)" /v1/teams/bench/groups $CONNS $SECS "$AUTH" POST '{"name":"w-%d","roles":["access_user"]}'

@@ -12,41 +12,43 @@
 
 enum col_kind { COL_TEXT, COL_INT, COL_NONE, COL_JSON };
 
-/* One attribute: its SQL over alias '@', and the trigram column serving `co` (or NULL). */
+/* One attribute: its SQL over alias '@', the trigram column serving `co` (or NULL), and
+ * whether it is never NULL (sorts on the bare column, so an index can give the order). */
 struct col_map {
     const char *attr;
     enum col_kind kind;
     const char *sql;
     const char *trgm;
+    bool not_null;
 };
 
 static const struct col_map group_cols[] = {
-    {"id", COL_TEXT, "@.okta_id", NULL},
-    {"type", COL_INT, "@.type", NULL},
-    {"created", COL_INT, "@.created", NULL},
-    {"lastUpdated", COL_INT, "@.last_updated", NULL},
-    {"lastMembershipUpdated", COL_INT, "@.last_membership_updated", NULL},
-    {"profile.name", COL_TEXT, "@.okta_name", "name"},
-    {"profile.description", COL_TEXT, "@.description", "description"},
-    {"source.id", COL_NONE, "NULL", NULL},
-    {NULL, 0, NULL, NULL},
+    {"id", COL_TEXT, "@.okta_id", NULL, true},
+    {"type", COL_INT, "@.type", NULL, false},
+    {"created", COL_INT, "@.created", NULL, false},
+    {"lastUpdated", COL_INT, "@.last_updated", NULL, false},
+    {"lastMembershipUpdated", COL_INT, "@.last_membership_updated", NULL, false},
+    {"profile.name", COL_TEXT, "@.okta_name", "name", true}, /* 'Everyone' or name NOT NULL */
+    {"profile.description", COL_TEXT, "@.description", "description", false},
+    {"source.id", COL_NONE, "NULL", NULL, false},
+    {NULL, 0, NULL, NULL, false},
 };
 
 static const struct col_map user_cols[] = {
-    {"id", COL_TEXT, "@.okta_id", NULL},
-    {"status", COL_INT, "@.status", NULL},
-    {"created", COL_INT, "@.created", NULL},
-    {"activated", COL_INT, "@.activated", NULL},
-    {"statusChanged", COL_INT, "@.status_changed", NULL},
-    {"lastUpdated", COL_INT, "@.last_updated", NULL},
-    {"passwordChanged", COL_INT, "@.password_changed", NULL},
-    {"profile.login", COL_TEXT, "@.login", "login"},
-    {"profile.email", COL_TEXT, "@.email", "email"},
-    {"profile.firstName", COL_TEXT, "@.first_name", "first_name"},
-    {"profile.lastName", COL_TEXT, "@.last_name", "last_name"},
-    {"profile.displayName", COL_TEXT, "@.display_name", NULL},
-    {"type.id", COL_NONE, "NULL", NULL},
-    {NULL, 0, NULL, NULL},
+    {"id", COL_TEXT, "@.okta_id", NULL, true},
+    {"status", COL_INT, "@.status", NULL, false},
+    {"created", COL_INT, "@.created", NULL, false},
+    {"activated", COL_INT, "@.activated", NULL, false},
+    {"statusChanged", COL_INT, "@.status_changed", NULL, false},
+    {"lastUpdated", COL_INT, "@.last_updated", NULL, false},
+    {"passwordChanged", COL_INT, "@.password_changed", NULL, false},
+    {"profile.login", COL_TEXT, "@.login", "login", false},
+    {"profile.email", COL_TEXT, "@.email", "email", false},
+    {"profile.firstName", COL_TEXT, "@.first_name", "first_name", false},
+    {"profile.lastName", COL_TEXT, "@.last_name", "last_name", false},
+    {"profile.displayName", COL_TEXT, "@.display_name", NULL, false},
+    {"type.id", COL_NONE, "NULL", NULL, false},
+    {NULL, 0, NULL, NULL, false},
 };
 
 enum bind_kind { B_TEXT, B_INT, B_REAL, B_NULL, B_TEXT_HI };
@@ -342,7 +344,10 @@ static const struct col_map *sort_col(const struct col_map *map, const char *sor
 
 static void qb_sort_expr(struct qb *q, const struct col_map *m, const char *alias)
 {
-    if (m->kind == COL_TEXT) {
+    if (m->kind == COL_TEXT && m->not_null) {
+        qb_col(q, m->sql, alias);
+        buf_append_str(&q->sql, " COLLATE NOCASE");
+    } else if (m->kind == COL_TEXT) {
         buf_append_str(&q->sql, "coalesce(");
         qb_col(q, m->sql, alias);
         buf_append_str(&q->sql, ", '') COLLATE NOCASE");
@@ -352,25 +357,34 @@ static void qb_sort_expr(struct qb *q, const struct col_map *m, const char *alia
 }
 
 /* Keyset condition after the cursor row (looked up by Okta id in table), in the order of
- * sort (or rowid when NULL). */
-static void qb_after(struct qb *q, const char *alias, const char *table, const char *after,
-                     const struct col_map *sort, bool desc)
+ * sort (or rowid when NULL). key is the row's id as the query reads it (alias.id, or the
+ * column of an outer table equal to it, so the index walked gives the order). */
+static void qb_after(struct qb *q, const char *alias, const char *key, const char *table,
+                     const char *after, const struct col_map *sort, bool desc)
 {
     int p = qb_text(q, after, strlen(after));
     const char *cmp = desc ? "<" : ">";
     if (!sort) {
-        buf_appendf(&q->sql, " AND %s.id %s (SELECT id FROM %s WHERE okta_id = ?%d)", alias, cmp,
-                    table, p);
+        buf_appendf(&q->sql, " AND %s %s (SELECT id FROM %s WHERE okta_id = ?%d)", key, cmp, table,
+                    p);
         return;
     }
     buf_append_str(&q->sql, " AND (");
     qb_sort_expr(q, sort, alias);
-    buf_appendf(&q->sql, ", %s.id) %s (SELECT ", alias, cmp);
+    buf_appendf(&q->sql, ", %s) %s (SELECT ", key, cmp);
     qb_sort_expr(q, sort, "c");
     buf_appendf(&q->sql, ", c.id FROM %s c WHERE c.okta_id = ?%d)", table, p);
+    /* implied by the row value, but SQLite does not seek an index on a row value whose
+     * first term has a collation: this one makes the page start at the cursor */
+    buf_append_str(&q->sql, " AND ");
+    qb_sort_expr(q, sort, alias);
+    buf_appendf(&q->sql, " %s (SELECT ", desc ? "<=" : ">=");
+    qb_sort_expr(q, sort, "c");
+    buf_appendf(&q->sql, " FROM %s c WHERE c.okta_id = ?%d)", table, p);
 }
 
-static void qb_order(struct qb *q, const char *alias, const struct col_map *sort, bool desc)
+static void qb_order(struct qb *q, const char *alias, const char *key, const struct col_map *sort,
+                     bool desc)
 {
     const char *dir = desc ? "DESC" : "ASC";
     buf_append_str(&q->sql, " ORDER BY ");
@@ -378,7 +392,7 @@ static void qb_order(struct qb *q, const char *alias, const struct col_map *sort
         qb_sort_expr(q, sort, alias);
         buf_appendf(&q->sql, " %s, ", dir);
     }
-    buf_appendf(&q->sql, "%s.id %s", alias, dir);
+    buf_appendf(&q->sql, "%s %s", key, dir);
 }
 
 /* Prepares the built query, binds its parameters. */
@@ -499,15 +513,14 @@ static int sq_okta_group_list(struct store_conn *sc, struct arena *a,
             goto out;
     }
     if (oq->q) {
-        /* exact matches first; q is not pageable */
-        buf_appendf(&q.sql,
-                    " ORDER BY g.okta_name = ?%d COLLATE NOCASE DESC, "
-                    "g.okta_name COLLATE NOCASE, g.id",
-                    qb_text(&q, oq->q, strlen(oq->q)));
+        /* exact matches first; q is not pageable. Every name in the prefix range starts with
+         * q (NOCASE), so the exact matches are its smallest names: name order puts them first
+         * and the okta_groups_name index gives that order */
+        buf_append_str(&q.sql, " ORDER BY g.okta_name COLLATE NOCASE, g.id");
     } else {
         if (oq->after)
-            qb_after(&q, "g", "groups", oq->after, sort, oq->desc);
-        qb_order(&q, "g", sort, oq->desc);
+            qb_after(&q, "g", "g.id", "groups", oq->after, sort, oq->desc);
+        qb_order(&q, "g", "g.id", sort, oq->desc);
     }
     buf_appendf(&q.sql, " LIMIT ?%d", qb_int(&q, (int64_t)oq->limit + 1));
     sqlite3_stmt *st;
@@ -685,10 +698,14 @@ static int sq_okta_user_list(struct store_conn *sc, struct arena *a,
     qb_init(&q, a);
     int rc = 0;
     const struct col_map *sort = sort_col(user_cols, oq->sort_by);
+    /* members are ordered by m.user_id (= u.id), the order of the membership index */
+    const char *key = oq->in_group_id > 0 ? "m.user_id" : "u.id";
     if (oq->in_group_id > 0) {
-        /* members in user order straight from the (group_id, user_id) index */
+        /* members in user order straight from the (group_id, user_id) index: CROSS JOIN
+         * keeps memberships the outer loop, so a small group in a big team never walks the
+         * team's users */
         buf_appendf(&q.sql,
-                    "SELECT " OKTA_USER_COLS " FROM memberships m JOIN users u ON "
+                    "SELECT " OKTA_USER_COLS " FROM memberships m CROSS JOIN users u ON "
                     "u.id = m.user_id WHERE m.group_id = ?%d AND u.team_id = ?%d",
                     qb_int(&q, oq->in_group_id), qb_int(&q, oq->team_id));
     } else {
@@ -713,8 +730,8 @@ static int sq_okta_user_list(struct store_conn *sc, struct arena *a,
             goto out;
     }
     if (oq->after)
-        qb_after(&q, "u", "users", oq->after, sort, oq->desc);
-    qb_order(&q, "u", sort, oq->desc);
+        qb_after(&q, "u", key, "users", oq->after, sort, oq->desc);
+    qb_order(&q, "u", key, sort, oq->desc);
     buf_appendf(&q.sql, " LIMIT ?%d", qb_int(&q, (int64_t)oq->limit + 1));
     sqlite3_stmt *st;
     if ((rc = qb_prepare(c, &q, &st)))
@@ -865,8 +882,8 @@ static int sq_okta_app_list(struct store_conn *sc, struct arena *a, int64_t team
         buf_append_str(&q.sql, ")");
     }
     if (after)
-        qb_after(&q, "a", "okta_apps", after, NULL, false);
-    qb_order(&q, "a", NULL, false);
+        qb_after(&q, "a", "a.id", "okta_apps", after, NULL, false);
+    qb_order(&q, "a", "a.id", NULL, false);
     buf_appendf(&q.sql, " LIMIT ?%d", qb_int(&q, (int64_t)limit + 1));
     sqlite3_stmt *st;
     if ((rc = qb_prepare(c, &q, &st)))

@@ -16,15 +16,21 @@
     "ALTER TABLE groups ADD COLUMN okta_name TEXT GENERATED ALWAYS AS "                            \
     "  (CASE WHEN type = 1 THEN 'Everyone' ELSE name END) VIRTUAL;"                                \
     "CREATE INDEX okta_groups_team ON groups(team_id, deleted_at);"                                \
-    "CREATE INDEX okta_groups_name ON groups(team_id, okta_name COLLATE NOCASE);"                  \
-    "CREATE INDEX okta_groups_updated ON groups(team_id, last_updated);"                           \
-    "CREATE INDEX okta_groups_members_updated ON groups(team_id, last_membership_updated);"        \
-    "CREATE INDEX okta_groups_created ON groups(team_id, created);"                                \
+    "CREATE INDEX okta_groups_name ON groups(team_id, deleted_at, okta_name COLLATE NOCASE);"      \
+    "CREATE INDEX okta_groups_updated ON groups(team_id, deleted_at, last_updated);"               \
+    "CREATE INDEX okta_groups_members_updated ON groups(team_id, deleted_at, "                     \
+    "  last_membership_updated);"                                                                  \
+    "CREATE INDEX okta_groups_created ON groups(team_id, deleted_at, created);"                    \
     "CREATE INDEX okta_users_team ON users(team_id, user_type, deleted_at);"                       \
-    "CREATE INDEX okta_users_email ON users(team_id, email COLLATE NOCASE);"                       \
-    "CREATE INDEX okta_users_first ON users(team_id, first_name COLLATE NOCASE);"                  \
-    "CREATE INDEX okta_users_last ON users(team_id, last_name COLLATE NOCASE);"                    \
-    "CREATE INDEX okta_users_updated ON users(team_id, last_updated);"                             \
+    "CREATE INDEX okta_users_status ON users(team_id, user_type, deleted_at, status);"             \
+    "CREATE INDEX okta_users_email ON users(team_id, user_type, deleted_at, email COLLATE "        \
+    "NOCASE);"                                                                                     \
+    "CREATE INDEX okta_users_first ON users(team_id, user_type, deleted_at, "                      \
+    "  first_name COLLATE NOCASE);"                                                                \
+    "CREATE INDEX okta_users_last ON users(team_id, user_type, deleted_at, "                       \
+    "  last_name COLLATE NOCASE);"                                                                 \
+    "CREATE INDEX okta_users_updated ON users(team_id, user_type, deleted_at, last_updated);"      \
+    "CREATE INDEX okta_users_created ON users(team_id, user_type, deleted_at, created);"           \
     "CREATE INDEX okta_memberships_group ON memberships(group_id, user_id);"                       \
     "CREATE TABLE okta_apps ("                                                                     \
     "  id INTEGER PRIMARY KEY,"                                                                    \

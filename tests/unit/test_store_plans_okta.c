@@ -1,0 +1,364 @@
+/* DESIGN.md §5 for the Okta dialect: every list shape (groups, users, members, a user's
+ * groups, apps, app groups) runs on a seeded store, then every plan is checked for scans. */
+#include "helpers.h"
+
+#include "api/okta/expr.h"
+#include "core/okta.h"
+
+/* Documented exceptions, each matched as a substring of a statement's SQL. */
+static const char *const allowed[] = {
+    /* `co` through the FTS5 trigram tables: EXPLAIN shows the MATCH lookup as "SCAN
+     * okta_*_trgm VIRTUAL TABLE INDEX 0:M…", but it reads the posting lists of the value's
+     * trigrams, not the table. The candidates (every row holding all the trigrams) are then
+     * probed in id order, or sorted when sortBy asks for another order: the cost is the
+     * number of candidates, not the table, and no index can order a substring match. */
+    "_trgm MATCH ?",
+    /* A range (sw, dates) under the default order by id: the range index finds the
+     * candidates and they are sorted by id with LIMIT (SQLite keeps only the top rows), so a
+     * page costs the number of matches. One index cannot both seek a range on a column and
+     * give id order; sortBy on the same attribute is index-served (no exemption). */
+    "g.okta_name < ?3 COLLATE NOCASE) ORDER BY g.id",
+    "(g.created < ?3)) ORDER BY g.id",
+    "(g.last_updated <= ?3)) ORDER BY g.id",
+    "(g.last_updated > ?2) ORDER BY g.id",
+    "(g.last_updated > ?3)) ORDER BY g.id",
+    "(g.last_membership_updated > ?2) ORDER BY g.id",
+    "(u.last_updated > ?2) ORDER BY u.id",
+    "u.email < ?3 COLLATE NOCASE) ORDER BY u.id",
+    /* Users sortBy a nullable profile text attribute (login, email, names): the order is
+     * coalesce(x, '') NOCASE and no index per attribute keeps it; the search's matches are
+     * sorted (top rows kept). Groups sortBy profile.name, and users/groups sortBy a date,
+     * are index-served. */
+    "ORDER BY coalesce(u.",
+};
+
+/* ---- data ---- */
+
+#define NGROUPS 12
+#define NUSERS 12
+
+struct seed {
+    struct store_group groups[NGROUPS];
+    struct store_okta_user users[NUSERS];
+    struct store_group everyone;
+    struct store_app app;
+};
+
+static void seed(struct fx *f, struct seed *s)
+{
+    for (int i = 0; i < NGROUPS; i++) {
+        char name[32], desc[48];
+        snprintf(name, sizeof(name), "%s-%d", i % 2 ? "seed" : "team", i);
+        snprintf(desc, sizeof(desc), "group number %d of the plan test", i);
+        struct core_okta_group_in in = {.name = slice_from_cstr(name), .description = desc};
+        assert_int_equal(core_okta_group_create(&f->cx, &f->team, &in, &s->groups[i]), 0);
+    }
+    for (int i = 0; i < NUSERS; i++) {
+        char login[48], first[16], last[16];
+        snprintf(login, sizeof(login), "user%d@example.com", i);
+        snprintf(first, sizeof(first), "First%d", i);
+        snprintf(last, sizeof(last), "Last%d", i);
+        struct core_okta_user_in in = {
+            .login = login, .email = login, .first_name = first, .last_name = last};
+        assert_int_equal(
+            core_okta_user_create(&f->cx, &f->team, &in, i % 3 != 0, NULL, 0, &s->users[i]), 0);
+        for (int g = 0; g < NGROUPS; g += 1 + i % 3)
+            assert_int_equal(
+                core_okta_member_add(&f->cx, &f->team, s->groups[g].okta_id, s->users[i].u.okta_id),
+                0);
+    }
+    assert_int_equal(f->st->ops->group_get_builtin(f->st, &f->a, f->team.id, &s->everyone), 0);
+    s->app = (struct store_app){
+        .name = "bookmark", .label = "Bookmark", .sign_on_mode = "BOOKMARK", .active = true};
+    assert_int_equal(core_okta_app_create(&f->cx, &f->team, &s->app), 0);
+    struct store_app other = {
+        .name = "other", .label = "Other", .sign_on_mode = "BOOKMARK", .active = true};
+    assert_int_equal(core_okta_app_create(&f->cx, &f->team, &other), 0);
+    for (int g = 0; g < NGROUPS; g += 2) {
+        struct store_app_group ag;
+        assert_int_equal(core_okta_app_group_assign(&f->cx, &f->team, s->app.okta_id,
+                                                    s->groups[g].okta_id, g, NULL, &ag),
+                         0);
+    }
+}
+
+/* Parses an Okta filter/search and turns dates, statuses and group types into the numbers
+ * the store compares (what api/okta/page.c does for a request). */
+static void normalise(struct expr *e, bool users)
+{
+    if (!e)
+        return;
+    if (e->kind != EXPR_CMP) {
+        normalise(e->left, users);
+        normalise(e->right, users);
+        return;
+    }
+    if (e->vtype != EXPR_VAL_STRING)
+        return;
+    if (okta_expr_is_date_attr(e->attr)) {
+        int64_t ms;
+        assert_int_equal(okta_parse_time(e->str, &ms), 0);
+        e->vtype = EXPR_VAL_NUMBER;
+        e->num = (double)ms;
+    } else if (users && slice_eq_cstr(e->attr, "status")) {
+        e->vtype = EXPR_VAL_NUMBER;
+        e->num = core_okta_status_from_name(e->str);
+    } else if (!users && slice_eq_cstr(e->attr, "type")) {
+        e->vtype = EXPR_VAL_NUMBER;
+        e->num = slice_eq_cstr(e->str, "BUILT_IN") ? GROUP_BUILT_IN : GROUP_OKTA;
+    }
+}
+
+static const struct expr *parse(struct fx *f, enum okta_expr_ctx ctx, const char *text)
+{
+    struct expr *e = NULL;
+    struct okta_expr_error err;
+    if (!text)
+        return NULL;
+    if (okta_expr_parse(&f->a, slice_from_cstr(text), ctx, 0, &e, &err) != 0)
+        fail_msg("okta_expr_parse(%s): %s %s", text, err.summary, err.detail);
+    normalise(e, ctx == OKTA_EXPR_USER_FILTER || ctx == OKTA_EXPR_USER_SEARCH);
+    return e;
+}
+
+/* One list request: what a query string of the dialect turns into. */
+struct shape {
+    enum okta_expr_ctx ctx; /* 0: no expression */
+    const char *expr;
+    const char *q;
+    const char *sort_by; /* search only, as in api/okta/page.c */
+};
+
+static void check_plans(struct fx *f)
+{
+    char report[16384];
+    int bad = store_sqlite_plan_check(f->st, allowed, sizeof(allowed) / sizeof(allowed[0]), report,
+                                      sizeof(report));
+    if (bad)
+        fprintf(stderr, "unbounded plans:\n%s", report);
+    assert_int_equal(bad, 0);
+}
+
+/* ---- groups ---- */
+
+static const struct shape group_shapes[] = {
+    {0, NULL, NULL, NULL},
+    {0, NULL, "seed-1", NULL},
+    {0, NULL, "T", NULL},
+    {OKTA_EXPR_GROUP_SEARCH, "profile.name sw \"seed\"", NULL, NULL},
+    {OKTA_EXPR_GROUP_SEARCH, "profile.name eq \"seed-3\"", NULL, NULL},
+    {OKTA_EXPR_GROUP_SEARCH, "profile.name co \"eed-1\"", NULL, NULL},
+    {OKTA_EXPR_GROUP_SEARCH, "profile.name co \"ee\"", NULL, NULL}, /* too short for trigrams */
+    {OKTA_EXPR_GROUP_SEARCH, "profile.description sw \"group\"", NULL, NULL},
+    {OKTA_EXPR_GROUP_SEARCH, "profile.description eq \"group number 3 of the plan test\"", NULL,
+     NULL},
+    {OKTA_EXPR_GROUP_SEARCH, "profile.description co \"number 1\"", NULL, NULL},
+    {OKTA_EXPR_GROUP_SEARCH,
+     "created gt \"2000-01-01T00:00:00.000Z\" and created lt \"2100-01-01T00:00:00.000Z\"", NULL,
+     NULL},
+    {OKTA_EXPR_GROUP_SEARCH,
+     "lastUpdated ge \"2000-01-01T00:00:00.000Z\" and lastUpdated le \"2100-01-01T00:00:00.000Z\"",
+     NULL, NULL},
+    {OKTA_EXPR_GROUP_SEARCH, "lastMembershipUpdated gt \"2000-01-01T00:00:00.000Z\"", NULL, NULL},
+    {OKTA_EXPR_GROUP_SEARCH, "type eq \"OKTA_GROUP\"", NULL, NULL},
+    {OKTA_EXPR_GROUP_SEARCH, "profile.name sw \"seed\"", NULL, "profile.name"},
+    {OKTA_EXPR_GROUP_SEARCH, "profile.name co \"eed\"", NULL, "profile.name"},
+    {OKTA_EXPR_GROUP_SEARCH, "type eq \"OKTA_GROUP\"", NULL, "profile.name"},
+    {OKTA_EXPR_GROUP_SEARCH, "type eq \"OKTA_GROUP\"", NULL, "lastUpdated"},
+    {OKTA_EXPR_GROUP_SEARCH, "lastUpdated gt \"2000-01-01T00:00:00.000Z\"", NULL, "lastUpdated"},
+    {OKTA_EXPR_GROUP_SEARCH, "created gt \"2000-01-01T00:00:00.000Z\"", NULL, "created"},
+    {OKTA_EXPR_GROUP_SEARCH, "profile.name sw \"seed\" or profile.description co \"number\"", NULL,
+     NULL},
+    {OKTA_EXPR_GROUP_FILTER, "type eq \"OKTA_GROUP\"", NULL, NULL},
+    {OKTA_EXPR_GROUP_FILTER, "type eq \"BUILT_IN\"", NULL, NULL},
+    {OKTA_EXPR_GROUP_FILTER, "id eq \"00g000000000000000x1\"", NULL, NULL},
+    {OKTA_EXPR_GROUP_FILTER, "lastUpdated gt \"2000-01-01T00:00:00.000Z\"", NULL, NULL},
+    {OKTA_EXPR_GROUP_FILTER, "lastMembershipUpdated gt \"2000-01-01T00:00:00.000Z\"", NULL, NULL},
+    {OKTA_EXPR_GROUP_FILTER,
+     "type eq \"OKTA_GROUP\" and lastUpdated gt \"2000-01-01T00:00:00.000Z\"", NULL, NULL},
+    {OKTA_EXPR_GROUP_FILTER,
+     "lastUpdated gt \"2000-01-01T00:00:00.000Z\" or lastMembershipUpdated gt "
+     "\"2000-01-01T00:00:00.000Z\"",
+     NULL, NULL},
+    {OKTA_EXPR_GROUP_FILTER, "type eq \"OKTA_GROUP\" or type eq \"BUILT_IN\"", NULL, NULL},
+};
+
+/* Runs group_shapes[from, to) with every cursor/order/stats variant, checking the plans after
+ * each shape (the statement cache holds 128 statements; a full cache evicts). */
+static void run_group_shapes(struct fx *f, size_t from, size_t to)
+{
+    struct seed s;
+    seed(f, &s);
+    struct store_group *rows;
+    int64_t *counts;
+    size_t n;
+    const char *cursor = s.groups[NGROUPS / 2].okta_id;
+    for (size_t i = from; i < to; i++) {
+        const struct shape *sh = &group_shapes[i];
+        for (int v = 0; v < 8; v++) {
+            bool after = v & 1, desc = v & 2, stats = v & 4;
+            if ((after || desc) && sh->q)
+                continue; /* q is neither pageable nor sortable */
+            if (desc && !sh->sort_by)
+                continue; /* sortOrder needs sortBy */
+            struct store_okta_query q = {
+                .team_id = f->team.id,
+                .expr = parse(f, sh->ctx, sh->expr),
+                .q = sh->q,
+                .after = after ? cursor : NULL,
+                .limit = 5,
+                .sort_by = sh->sort_by,
+                .desc = desc,
+                .with_apps_count = stats,
+            };
+            assert_int_equal(core_okta_group_list(&f->cx, &q, &rows, &counts, &n), 0);
+        }
+        check_plans(f);
+    }
+}
+
+#define NGROUP_SHAPES (sizeof(group_shapes) / sizeof(group_shapes[0]))
+
+static void test_group_lists(void **state)
+{
+    run_group_shapes(*state, 0, NGROUP_SHAPES / 2);
+}
+
+static void test_group_lists_more(void **state)
+{
+    run_group_shapes(*state, NGROUP_SHAPES / 2, NGROUP_SHAPES);
+}
+
+/* A user's groups: GET /api/v1/users/{id}/groups. */
+static void test_user_groups(void **state)
+{
+    struct fx *f = *state;
+    struct seed s;
+    seed(f, &s);
+    struct store_group *rows;
+    size_t n;
+    for (int after = 0; after < 2; after++) {
+        struct store_okta_query q = {.limit = 3, .after = after ? s.groups[4].okta_id : NULL};
+        assert_int_equal(
+            core_okta_user_groups(&f->cx, &f->team, s.users[0].u.okta_id, &q, &rows, &n), 0);
+        assert_true(n > 0);
+    }
+    check_plans(f);
+}
+
+/* ---- users ---- */
+
+static const struct shape user_shapes[] = {
+    {0, NULL, NULL, NULL},
+    {0, NULL, "user1", NULL},
+    {0, NULL, "Last", NULL},
+    {OKTA_EXPR_USER_FILTER, "status eq \"ACTIVE\"", NULL, NULL},
+    {OKTA_EXPR_USER_FILTER, "status eq \"STAGED\" or status eq \"PROVISIONED\"", NULL, NULL},
+    {OKTA_EXPR_USER_FILTER, "profile.login eq \"user3@example.com\"", NULL, NULL},
+    {OKTA_EXPR_USER_FILTER, "profile.email eq \"user3@example.com\"", NULL, NULL},
+    {OKTA_EXPR_USER_FILTER, "profile.firstName eq \"First3\"", NULL, NULL},
+    {OKTA_EXPR_USER_FILTER, "lastUpdated gt \"2000-01-01T00:00:00.000Z\"", NULL, NULL},
+    {OKTA_EXPR_USER_FILTER, "status eq \"ACTIVE\" and lastUpdated gt \"2000-01-01T00:00:00.000Z\"",
+     NULL, NULL},
+    {OKTA_EXPR_USER_FILTER, "id eq \"00u000000000000000x1\"", NULL, NULL},
+    {OKTA_EXPR_USER_SEARCH, "profile.email co \"er1@exa\"", NULL, NULL},
+    {OKTA_EXPR_USER_SEARCH, "profile.login co \"user1\"", NULL, NULL},
+    {OKTA_EXPR_USER_SEARCH, "profile.login sw \"user1\"", NULL, NULL},
+    {OKTA_EXPR_USER_SEARCH, "profile.email sw \"user1\"", NULL, NULL},
+    {OKTA_EXPR_USER_SEARCH, "profile.lastName eq \"Last2\"", NULL, NULL},
+    {OKTA_EXPR_USER_SEARCH, "status eq \"ACTIVE\"", NULL, "profile.login"},
+    {OKTA_EXPR_USER_SEARCH, "status eq \"ACTIVE\"", NULL, "lastUpdated"},
+    {OKTA_EXPR_USER_SEARCH, "lastUpdated gt \"2000-01-01T00:00:00.000Z\"", NULL, "lastUpdated"},
+    {OKTA_EXPR_USER_SEARCH, "profile.email co \"example\"", NULL, "profile.email"},
+    {OKTA_EXPR_USER_SEARCH, "created lt \"2100-01-01T00:00:00.000Z\"", NULL, "created"},
+};
+
+static void test_user_lists(void **state)
+{
+    struct fx *f = *state;
+    struct seed s;
+    seed(f, &s);
+    struct store_okta_user *rows;
+    size_t n;
+    const char *cursor = s.users[NUSERS / 2].u.okta_id;
+    for (size_t i = 0; i < sizeof(user_shapes) / sizeof(user_shapes[0]); i++) {
+        const struct shape *sh = &user_shapes[i];
+        for (int v = 0; v < 4; v++) {
+            bool after = v & 1, desc = v & 2;
+            if ((after || desc) && sh->q)
+                continue;
+            if (desc && !sh->sort_by)
+                continue;
+            struct store_okta_query q = {
+                .team_id = f->team.id,
+                .expr = parse(f, sh->ctx, sh->expr),
+                .q = sh->q,
+                .after = after ? cursor : NULL,
+                .limit = 5,
+                .sort_by = sh->sort_by,
+                .desc = desc,
+                .deprovisioned = sh->expr != NULL, /* as api/okta/users.c */
+            };
+            assert_int_equal(core_okta_user_list(&f->cx, &q, &rows, &n), 0);
+        }
+        check_plans(f);
+    }
+}
+
+/* Members: GET /api/v1/groups/{id}/users, of a group and of the built-in group. */
+static void test_group_members(void **state)
+{
+    struct fx *f = *state;
+    struct seed s;
+    seed(f, &s);
+    struct store_okta_user *rows;
+    size_t n;
+    const char *gids[] = {s.groups[0].okta_id, s.everyone.okta_id};
+    for (size_t g = 0; g < 2; g++) {
+        for (int after = 0; after < 2; after++) {
+            struct store_okta_query q = {.limit = 3, .after = after ? s.users[4].u.okta_id : NULL};
+            assert_int_equal(core_okta_group_users(&f->cx, &f->team, gids[g], &q, &rows, &n), 0);
+            assert_true(n > 0);
+        }
+    }
+    check_plans(f);
+}
+
+/* ---- apps ---- */
+
+static void test_app_lists(void **state)
+{
+    struct fx *f = *state;
+    struct seed s;
+    seed(f, &s);
+    struct store_app *apps;
+    struct store_app_group *ags;
+    size_t n;
+    for (int v = 0; v < 8; v++) {
+        bool after = v & 1, in_group = v & 2, q = v & 4;
+        assert_int_equal(core_okta_app_list(&f->cx, &f->team, in_group ? s.groups[0].id : 0,
+                                            q ? "book" : NULL, after ? s.app.okta_id : NULL, 5,
+                                            &apps, &n),
+                         0);
+    }
+    for (int after = 0; after < 2; after++) {
+        assert_int_equal(core_okta_app_group_list(&f->cx, &f->team, s.app.okta_id,
+                                                  after ? s.groups[2].okta_id : NULL, 2, &ags, &n),
+                         0);
+        assert_true(n > 0);
+    }
+    check_plans(f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_group_lists, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_group_lists_more, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_user_groups, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_user_lists, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_group_members, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_app_lists, fx_setup, fx_teardown),
+    };
+    return cmocka_run_group_tests(tests, fx_group_setup, NULL);
+}
