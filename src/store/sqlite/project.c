@@ -245,7 +245,8 @@ static int sq_project_list(struct store_conn *sc, struct arena *a,
         buf_append_str(&b, " AND EXISTS (SELECT 1 FROM project_groups x WHERE x.project_id = "
                            "p.id AND x.removed_at = 0 AND (x.group_id IN (SELECT group_id "
                            "FROM memberships WHERE user_id = ?3) OR x.group_id = (SELECT id "
-                           "FROM groups WHERE team_id = ?1 AND type = 1 AND deleted_at = 0)))");
+                           "FROM groups INDEXED BY groups_builtin WHERE team_id = ?1 AND type = 1 "
+                           "AND deleted_at = 0)))");
     int lim = sq_page_sql(&b, pg, "p.name", "p.uuid", 4);
     if (b.oom) {
         rc = R_ENOMEM;

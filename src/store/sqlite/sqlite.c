@@ -575,8 +575,8 @@ static int sq_group_get_builtin(struct store_conn *sc, struct arena *a, int64_t 
                                 struct store_group *out)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "SELECT " GROUP_COLS " FROM groups g WHERE g.team_id = ? "
-                                   "AND g.type = 1 AND g.deleted_at = 0");
+    sqlite3_stmt *st = sq__stmt(c, "SELECT " GROUP_COLS " FROM groups g INDEXED BY groups_builtin "
+                                   "WHERE g.team_id = ? AND g.type = 1 AND g.deleted_at = 0");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, team_id);
@@ -630,8 +630,9 @@ static int sq_group_list(struct store_conn *sc, struct arena *a, const struct st
         buf_appendf(&b,
                     "SELECT " GROUP_COLS " FROM groups g WHERE +g.team_id = ?1 AND g.id IN "
                     "(SELECT group_id FROM memberships WHERE user_id = ?2%s)",
-                    f->member_builtin ? " UNION ALL SELECT id FROM groups WHERE team_id = ?1 "
-                                        "AND type = 1 AND deleted_at = 0"
+                    f->member_builtin ? " UNION ALL SELECT id FROM groups INDEXED BY "
+                                        "groups_builtin WHERE team_id = ?1 AND type = 1 AND "
+                                        "deleted_at = 0"
                                       : "");
     else
         buf_append_str(&b, "SELECT " GROUP_COLS " FROM groups g WHERE g.team_id = ?1");
@@ -795,9 +796,9 @@ static int sq_builtin_count_add(struct store_conn *sc, int64_t team_id, int64_t 
                                 int64_t humans)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "UPDATE groups SET users_count = users_count + ?, "
-                                   "human_count = human_count + ? WHERE team_id = ? AND "
-                                   "type = 1 AND deleted_at = 0");
+    sqlite3_stmt *st = sq__stmt(c, "UPDATE groups INDEXED BY groups_builtin SET "
+                                   "users_count = users_count + ?, human_count = human_count + "
+                                   "? WHERE team_id = ? AND type = 1 AND deleted_at = 0");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, users);
@@ -813,7 +814,8 @@ static int sq_principal_roles(struct store_conn *sc, int64_t team_id, int64_t us
     sqlite3_stmt *st = sq__stmt(
         c, "SELECT g.roles FROM memberships m JOIN groups g ON g.id = m.group_id "
            "WHERE m.user_id = ?2 AND g.deleted_at = 0 AND g.roles <> 0 "
-           "UNION ALL SELECT roles FROM groups WHERE team_id = ?1 AND type = 1 AND deleted_at = 0");
+           "UNION ALL SELECT roles FROM groups INDEXED BY groups_builtin WHERE team_id = ?1 "
+           "AND type = 1 AND deleted_at = 0");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, team_id);
