@@ -93,27 +93,34 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
     return len;
 }
 
+/* 1 for bytes that end a plain run: '"', '\\', control characters, and every non-ASCII byte
+ * (checked as UTF-8 by the slow path). */
+static const unsigned char jw_special[256] = {
+    [0 ... 0x1f] = 1,
+    ['"'] = 1,
+    ['\\'] = 1,
+    [0x80 ... 0xff] = 1,
+};
+
 void jw_escape(struct buf *b, const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
-    size_t run = 0; /* bytes copied as they are, flushed in one append */
-    for (size_t i = 0; i < n;) {
-        unsigned char c = s[i];
-        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-            run++;
+    size_t start = 0; /* first byte of the current plain run, flushed in one append */
+    size_t i = 0;
+    while (i < n) {
+        if (!jw_special[s[i]]) {
             i++;
             continue;
         }
+        unsigned char c = s[i];
         if (c >= 0x80) {
             size_t len = utf8_seq(s + i, n - i);
             if (len) {
-                run += len;
                 i += len;
                 continue;
             }
         }
-        buf_append(b, s + i - run, run);
-        run = 0;
+        buf_append(b, s + start, i - start);
         char esc[8];
         switch (c) {
         case '"': buf_append(b, "\\\"", 2); break;
@@ -130,8 +137,9 @@ void jw_escape(struct buf *b, const char *str, size_t n)
             }
         }
         i++;
+        start = i;
     }
-    buf_append(b, s + n - run, run);
+    buf_append(b, s + start, n - start);
 }
 
 void jw_key(struct jw *w, const char *key)

@@ -174,6 +174,8 @@ static int buf_reserve(struct buf *b, size_t extra)
     size_t cap = b->cap ? b->cap : 256;
     while (cap < need)
         cap *= 2;
+    if (b->max && cap > b->max + 1)
+        cap = b->max + 1; /* the fast path in buf_append relies on cap never passing max */
     char *p = realloc(b->p, cap);
     if (!p) {
         b->oom = 1;
@@ -186,6 +188,12 @@ static int buf_reserve(struct buf *b, size_t extra)
 
 int buf_append(struct buf *b, const void *p, size_t n)
 {
+    if (!b->oom && b->cap - b->n > n) { /* fits: the common case, no checks beyond this */
+        memcpy(b->p + b->n, p, n);
+        b->n += n;
+        b->p[b->n] = 0;
+        return 0;
+    }
     int rc = buf_reserve(b, n);
     if (rc)
         return rc;

@@ -155,6 +155,22 @@ static void test_buf_max_enforced(void **state)
     buf_free(&b);
 }
 
+/* Byte-at-a-time appends (the fast path) stop exactly at max. */
+static void test_buf_max_small_appends(void **state)
+{
+    (void)state;
+    struct buf b;
+    buf_init(&b, 300);
+    size_t ok = 0;
+    for (int i = 0; i < 1000; i++)
+        if (buf_append(&b, "x", 1) == 0)
+            ok++;
+    assert_int_equal(ok, 300);
+    assert_int_equal(b.n, 300);
+    assert_true(b.cap <= 301);
+    buf_free(&b);
+}
+
 static void test_buf_appendf(void **state)
 {
     (void)state;
@@ -299,6 +315,7 @@ int main(void)
         cmocka_unit_test(test_arena_printf),
         cmocka_unit_test(test_buf_append_and_cstr),
         cmocka_unit_test(test_buf_max_enforced),
+        cmocka_unit_test(test_buf_max_small_appends),
         cmocka_unit_test(test_buf_appendf),
         cmocka_unit_test(test_buf_steal),
         cmocka_unit_test(test_slice_eq_nocase),
