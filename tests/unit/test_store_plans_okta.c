@@ -47,14 +47,14 @@ struct seed {
 static void seed(struct fx *f, struct seed *s)
 {
     for (int i = 0; i < NGROUPS; i++) {
-        char name[32], desc[48];
+        char name[32], desc[64];
         snprintf(name, sizeof(name), "%s-%d", i % 2 ? "seed" : "team", i);
         snprintf(desc, sizeof(desc), "group number %d of the plan test", i);
         struct core_okta_group_in in = {.name = slice_from_cstr(name), .description = desc};
         assert_int_equal(core_okta_group_create(&f->cx, &f->team, &in, &s->groups[i]), 0);
     }
     for (int i = 0; i < NUSERS; i++) {
-        char login[48], first[16], last[16];
+        char login[48], first[32], last[32];
         snprintf(login, sizeof(login), "user%d@example.com", i);
         snprintf(first, sizeof(first), "First%d", i);
         snprintf(last, sizeof(last), "Last%d", i);
