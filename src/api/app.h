@@ -11,6 +11,7 @@
 struct api_app {
     const char *store_url;
     struct http_ratelimit *rl; /* NULL: rate limits off */
+    size_t expr_max_len;       /* filter/search expressions (bytes); 0: the parser's default */
 };
 
 /* One per worker thread: its own store connection (and, through it, its statements). */

@@ -10,6 +10,8 @@ static void usage(FILE *f)
     fputs("usage: roster <command> [options]\n"
           "  serve  [--listen HOST:PORT] [--store URL] [--public-url URL] [--rate-limit N]\n"
           "         [--access-log on|off] [--tls-cert FILE --tls-key FILE] [--threads N]\n"
+          "         [--max-body BYTES] [--max-header BYTES] [--max-connections N]\n"
+          "         [--idle-timeout SECONDS] [--json-depth N] [--max-expression BYTES]\n"
           "  init   --team NAME [--store URL]      bootstrap a team, print its credentials\n"
           "  user add --team T --name N --email E --first F --last L [--store URL]\n"
           "  token add --team T --user NAME [--store URL]   mint an Okta API token\n"

@@ -73,12 +73,32 @@ int cli_serve(int argc, char **argv)
         {"tls-cert", required_argument, NULL, 'c'},
         {"tls-key", required_argument, NULL, 'k'},
         {"threads", required_argument, NULL, 'T'},
+        {"max-body", required_argument, NULL, 'B'},
+        {"max-header", required_argument, NULL, 'H'},
+        {"max-connections", required_argument, NULL, 'C'},
+        {"idle-timeout", required_argument, NULL, 'I'},
+        {"json-depth", required_argument, NULL, 'J'},
+        {"max-expression", required_argument, NULL, 'E'},
         {0, 0, 0, 0},
+    };
+    /* Every limit is explicit and configurable (DESIGN.md §6): flag, value, bounds. */
+    struct limit {
+        int opt;
+        const char *name;
+        unsigned long long value, min, max;
+    } limits[] = {
+        {'T', "--threads", 0, 0, 256},
+        {'B', "--max-body", 1024 * 1024, 1024, 64ull << 20},
+        {'H', "--max-header", 32 * 1024, 1024, 1024 * 1024},
+        {'C', "--max-connections", 1024, 1, 1000000},
+        {'I', "--idle-timeout", 30, 1, 3600},
+        {'J', "--json-depth", 32, 2, 1000},
+        {'E', "--max-expression", 4096, 16, 1024 * 1024},
     };
     const char *listen = getenv("ROSTER_LISTEN"), *store = NULL;
     const char *public_url = getenv("ROSTER_PUBLIC_URL");
     const char *cert = NULL, *key = NULL;
-    unsigned long long rate = 0, threads = 0;
+    unsigned long long rate = 0;
     bool access_log = true;
     int o;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -93,9 +113,22 @@ int cli_serve(int argc, char **argv)
             }
             break;
         case 'T':
-            if (slice_parse_u64(slice_from_cstr(optarg), &threads) || threads > 256) {
-                fputs("roster serve: --threads takes a number\n", stderr);
-                return 2;
+        case 'B':
+        case 'H':
+        case 'C':
+        case 'I':
+        case 'J':
+        case 'E':
+            for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+                struct limit *l = &limits[i];
+                if (l->opt != o)
+                    continue;
+                if (slice_parse_u64(slice_from_cstr(optarg), &l->value) || l->value < l->min ||
+                    l->value > l->max) {
+                    fprintf(stderr, "roster serve: %s takes a number from %llu to %llu\n", l->name,
+                            l->min, l->max);
+                    return 2;
+                }
             }
             break;
         case 'a': access_log = strcmp(optarg, "off") != 0; break;
@@ -119,7 +152,8 @@ int cli_serve(int argc, char **argv)
     int status = 1;
     char *cert_pem = NULL, *key_pem = NULL;
     struct http_server *srv = NULL;
-    struct api_app app = {.store_url = cli_store_url(store)};
+    struct api_app app = {.store_url = cli_store_url(store),
+                          .expr_max_len = (size_t)limits[6].value};
     if (cert && (!(cert_pem = read_file(cert)) || !(key_pem = read_file(key))))
         goto out;
 
@@ -153,12 +187,12 @@ int cli_serve(int argc, char **argv)
         .listen_host = host,
         .port = port,
         .public_url = public_url && *public_url ? public_url : NULL,
-        .threads = (unsigned)threads,
-        .max_body = 1024 * 1024,
-        .max_header = 32 * 1024,
-        .idle_timeout = 30,
-        .max_connections = 1024,
-        .json_max_depth = 32,
+        .threads = (unsigned)limits[0].value,
+        .max_body = (size_t)limits[1].value,
+        .max_header = (size_t)limits[2].value,
+        .max_connections = (unsigned)limits[3].value,
+        .idle_timeout = (unsigned)limits[4].value,
+        .json_max_depth = (size_t)limits[5].value,
         .access_log = access_log,
         .tls_cert_pem = cert_pem,
         .tls_key_pem = key_pem,

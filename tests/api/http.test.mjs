@@ -321,3 +321,23 @@ test('without --rate-limit there are no X-RateLimit headers', async () => {
   assert.equal(r.headers['x-ratelimit-limit'], undefined);
   assert.equal(r.headers['x-ratelimit-remaining'], undefined);
 });
+
+test('limits are configurable: --max-body, --json-depth, --max-expression', async () => {
+  const t = await startServer({ team: 'limits', args: ['--max-body', '2048', '--json-depth', '4', '--max-expression', '40'] });
+  try {
+    const pad = 'x'.repeat(3000);
+    assertError(await t.asa('POST', 'groups', { raw: JSON.stringify({ name: 'big', roles: [], pad }), headers: { 'Content-Type': 'application/json' } }), 413);
+    assertStatus(await t.asa('POST', 'groups', { body: { name: 'small', roles: [], pad: 'x'.repeat(1000) } }), 201);
+    assertError(await t.asa('POST', 'groups', { raw: '{"name":"deep","roles":[],"a":{"b":{"c":{"d":{"e":1}}}}}', headers: { 'Content-Type': 'application/json' } }), 400);
+    assertStatus(await t.asa('POST', 'groups', { body: { name: 'shallow', roles: [], a: { b: { c: 1 } } } }), 201);
+    const okta = (q) => httpRequest(`${t.base}/api/v1/groups?search=${encodeURIComponent(q)}`, { headers: { Authorization: `SSWS ${t.creds.api_token}` } });
+    let r = await okta('profile.name sw "sm"');
+    assert.equal(r.status, 200, r.text);
+    r = await okta(`profile.name sw "${'s'.repeat(40)}"`);
+    assert.equal(r.status, 400, r.text);
+    assert.equal(r.json.errorCode, 'E0000031');
+    assert.deepEqual(names(assertList(await t.asa('GET', 'groups'))), ['everyone', 'owners', 'shallow', 'small']);
+  } finally {
+    await stopClean(t);
+  }
+});

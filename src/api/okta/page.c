@@ -189,7 +189,9 @@ int okta_expr(struct http_request *req, struct http_response *resp, const char *
     if (!text)
         return 0;
     memset(&err, 0, sizeof(err));
-    int rc = okta_expr_parse(req->arena, slice_from_cstr(text), ctx, 0, out, &err);
+    const struct api_app *app = req->app;
+    int rc = okta_expr_parse(req->arena, slice_from_cstr(text), ctx, app ? app->expr_max_len : 0,
+                             out, &err);
     if (rc) {
         okta_error(req, resp, err.status ? err.status : 400, err.code ? err.code : "E0000031",
                    err.summary[0] ? err.summary : "Invalid search criteria.",
