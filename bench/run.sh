@@ -15,7 +15,7 @@ STORE="sqlite:$DIR/bench.db"
 CREDS=$(build/roster init --store "$STORE" --team bench)
 field() { echo "$CREDS" | sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
 PORT=$((20000 + $$ % 20000))
-build/roster serve --store "$STORE" --listen 127.0.0.1:$PORT --access-log off 2>"$DIR/log" &
+build/roster serve --store "$STORE" --listen 127.0.0.1:$PORT --access-log off $BENCH_SERVE_ARGS 2>"$DIR/log" &
 SRV=$!
 sleep 0.5
 B=http://127.0.0.1:$PORT/v1/teams/bench
