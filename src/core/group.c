@@ -8,32 +8,36 @@ int core_group_create(struct core_ctx *cx, const struct store_team *t, struct sl
 {
     if (!core_asa_name_valid(name) || (roles & ~(unsigned)ROLE_ALL))
         return R_EINVAL;
-    int64_t now = core_now_ms();
     struct store_group g = {
         .team_id = t->id,
         .name = arena_strndup(cx->a, name.p, name.n),
         .roles = roles,
-        .type = GROUP_OKTA,
-        .created = now,
-        .last_updated = now,
-        .last_membership_updated = now,
     };
-    if (!g.name)
+    return core__group_insert(cx, &g, out);
+}
+
+int core__group_insert(struct core_ctx *cx, struct store_group *g, struct store_group *out)
+{
+    if (!g->name)
         return R_ENOMEM;
-    core_uuid(g.uuid);
-    core_okta_id("00g", g.okta_id);
+    int64_t now = core_now_ms();
+    g->type = GROUP_OKTA;
+    g->created = g->last_updated = g->last_membership_updated = now;
+    core_uuid(g->uuid);
+    core_okta_id("00g", g->okta_id);
     int rc = core__begin(cx);
     if (rc)
         return rc;
     struct store_group existing;
-    rc = ST(cx)->group_get_by_name(cx->st, cx->a, t->id, g.name, false, &existing);
+    /* names are unique among live groups: a deleted group's name is free again */
+    rc = ST(cx)->group_get_by_name(cx->st, cx->a, g->team_id, g->name, false, &existing);
     if (rc == 0)
         rc = R_EEXIST;
     else if (rc == R_ENOTFOUND)
-        rc = ST(cx)->group_insert(cx->st, &g);
+        rc = ST(cx)->group_insert(cx->st, g);
     rc = core__end(cx, rc);
     if (!rc)
-        *out = g;
+        *out = *g;
     return rc;
 }
 

@@ -32,6 +32,10 @@ void core__page_setup(const struct core_page_req *pr, const char *cur_name, cons
 void core__page_finish(const struct core_page_req *pr, const struct store_page *sp, size_t *n,
                        const char *first_uuid, const char *last_uuid, struct core_page_info *info);
 
+/* Inserts a new ordinary group (ids and times set here) in its own transaction unless a live
+ * group has its name (R_EEXIST) (group.c). g->name NULL → R_ENOMEM. */
+int core__group_insert(struct core_ctx *cx, struct store_group *g, struct store_group *out);
+
 /* Creates a user inside an open write transaction (user.c). */
 int core__user_create_tx(struct core_ctx *cx, const struct store_team *t,
                          const struct core_user_new *nu, struct store_user *out);

@@ -49,34 +49,13 @@ int core_okta_group_create(struct core_ctx *cx, const struct store_team *t,
 {
     if (!core_okta_name_valid(in->name))
         return R_EINVAL;
-    int64_t now = core_now_ms();
     struct store_group g = {
         .team_id = t->id,
         .name = arena_strndup(cx->a, in->name.p, in->name.n),
         .description = in->description,
         .profile_json = in->profile_json,
-        .type = GROUP_OKTA,
-        .created = now,
-        .last_updated = now,
-        .last_membership_updated = now,
     };
-    if (!g.name)
-        return R_ENOMEM;
-    core_uuid(g.uuid);
-    core_okta_id("00g", g.okta_id);
-    int rc = core__begin(cx);
-    if (rc)
-        return rc;
-    struct store_group existing;
-    rc = ST(cx)->group_get_by_name(cx->st, cx->a, t->id, g.name, false, &existing);
-    if (rc == 0)
-        rc = R_EEXIST;
-    else if (rc == R_ENOTFOUND)
-        rc = ST(cx)->group_insert(cx->st, &g);
-    rc = core__end(cx, rc);
-    if (!rc)
-        *out = g;
-    return rc;
+    return core__group_insert(cx, &g, out);
 }
 
 int core_okta_group_get(struct core_ctx *cx, const struct store_team *t, const char *id,

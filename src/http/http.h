@@ -87,6 +87,10 @@ struct http_response {
 /* Adds a header; name and value must live as long as the request (arena or static). */
 void http_resp_header(struct http_response *resp, const char *name, const char *value);
 
+/* Route parameter i (":name" segments, in order) as a NUL-terminated arena copy; "" when
+ * there is no such parameter or memory ran out. */
+const char *http_route_param(struct http_request *req, size_t i);
+
 /* Returns the request header value (case-insensitive name), or NULL. */
 const char *http_header(struct http_request *req, const char *name);
 

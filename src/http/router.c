@@ -307,3 +307,11 @@ void http__dispatch(const struct http_dialect *d, struct http_request *req,
     if (d->finish)
         d->finish(req, resp);
 }
+
+const char *http_route_param(struct http_request *req, size_t i)
+{
+    if (i >= req->nroute_params)
+        return "";
+    const char *s = arena_strndup(req->arena, req->route_params[i].p, req->route_params[i].n);
+    return s ? s : "";
+}

@@ -108,9 +108,6 @@ void asa_keys_list(struct http_request *req, struct http_response *resp);
 void asa_keys_create(struct http_request *req, struct http_response *resp);
 void asa_key_delete(struct http_request *req, struct http_response *resp);
 
-/* Route parameter i as a C string (arena). */
-const char *asa_param(struct http_request *req, size_t i);
-
 /* ---- projects, project groups, enrollment tokens, attributes, settings ----
  * (projects.c, attributes.c, settings.c) */
 

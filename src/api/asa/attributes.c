@@ -23,7 +23,7 @@ static void write_attr(struct jw *w, const struct core_attr *a)
 static int load(struct asa_call *c, struct http_request *req, bool is_user,
                 struct core_attr all[CORE_ATTR_MAX], size_t *n)
 {
-    const char *owner = asa_param(req, 1);
+    const char *owner = http_route_param(req, 1);
     return is_user ? core_user_attrs(&c->cx, &c->team, owner, all, n)
                    : core_group_attrs(&c->cx, &c->team, owner, all, n);
 }
@@ -66,7 +66,7 @@ static void attr_get(struct http_request *req, struct http_response *resp, bool 
         return;
     int rc = load(&c, req, is_user, all, &n);
     if (!rc)
-        rc = core_attr_find(all, n, asa_param(req, 2), &a);
+        rc = core_attr_find(all, n, http_route_param(req, 2), &a);
     if (rc) {
         asa_core_error(resp, rc,
                        is_user ? "no such user or attribute" : "no such group or attribute");
@@ -103,7 +103,7 @@ static void attr_put(struct http_request *req, struct http_response *resp, bool 
                   "attribute_value");
         return;
     }
-    const char *owner = asa_param(req, 1), *id = asa_param(req, 2);
+    const char *owner = http_route_param(req, 1), *id = http_route_param(req, 2);
     int rc = is_user ? core_user_attr_set(&c.cx, &c.team, owner, id, name, &v, &why)
                      : core_group_attr_set(&c.cx, &c.team, owner, id, name, &v, &why);
     if (rc) {

@@ -6,14 +6,6 @@
 #include "api/asa/asa.h"
 #include "util/err.h"
 
-const char *asa_param(struct http_request *req, size_t i)
-{
-    if (i >= req->nroute_params)
-        return "";
-    const char *s = arena_strndup(req->arena, req->route_params[i].p, req->route_params[i].n);
-    return s ? s : "";
-}
-
 /* Applies the rate limit for key; writes the X-RateLimit-* headers. -1 when exceeded
  * (429 written). */
 static int asa_rate_limit(struct http_request *req, struct http_response *resp, const char *key)
@@ -46,7 +38,7 @@ static const char *peer_key(struct http_request *req)
 int asa_begin(struct http_request *req, struct http_response *resp, unsigned need_roles,
               struct asa_call *call)
 {
-    const char *team = asa_param(req, 0);
+    const char *team = http_route_param(req, 0);
     memset(call, 0, sizeof(*call));
     int rc = api_core_ctx(req, &call->cx);
     if (rc) {
@@ -119,8 +111,8 @@ void asa_service_token(struct http_request *req, struct http_response *resp)
     }
     int rc = api_core_ctx(req, &cx);
     if (!rc)
-        rc =
-            core_token_issue(&cx, asa_param(req, 0), key_id, slice_from_cstr(secret), &token, &exp);
+        rc = core_token_issue(&cx, http_route_param(req, 0), key_id, slice_from_cstr(secret),
+                              &token, &exp);
     if (rc) {
         asa_core_error(resp, rc, NULL);
         return;
@@ -130,7 +122,7 @@ void asa_service_token(struct http_request *req, struct http_response *resp)
     jw_obj_begin(&w);
     jw_kstr(&w, "bearer_token", token);
     api_write_ktime(&w, "expires_at", exp);
-    jw_kstr(&w, "team_name", asa_param(req, 0));
+    jw_kstr(&w, "team_name", http_route_param(req, 0));
     jw_obj_end(&w);
     api_json_end(resp, &w);
 }

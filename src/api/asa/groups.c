@@ -96,7 +96,7 @@ void asa_group_get(struct http_request *req, struct http_response *resp)
     struct store_group g;
     if (asa_begin(req, resp, ROLE_ALL, &c))
         return;
-    int rc = core_group_get(&c.cx, &c.team, asa_param(req, 1), &g);
+    int rc = core_group_get(&c.cx, &c.team, http_route_param(req, 1), &g);
     if (rc) {
         asa_core_error(resp, rc, "no such group");
         return;
@@ -118,7 +118,7 @@ void asa_group_update(struct http_request *req, struct http_response *resp)
         asa_error(resp, 400, "invalid_request", "roles is required", "roles");
         return;
     }
-    int rc = core_group_set_roles(&c.cx, &c.team, asa_param(req, 1), roles);
+    int rc = core_group_set_roles(&c.cx, &c.team, http_route_param(req, 1), roles);
     if (rc) {
         asa_core_error(resp, rc, "no such group");
         return;
@@ -131,7 +131,7 @@ void asa_group_delete(struct http_request *req, struct http_response *resp)
     struct asa_call c;
     if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
         return;
-    int rc = core_group_delete(&c.cx, &c.team, asa_param(req, 1));
+    int rc = core_group_delete(&c.cx, &c.team, http_route_param(req, 1));
     if (rc) {
         asa_core_error(resp, rc,
                        rc == R_EFORBIDDEN ? "this group cannot be deleted" : "no such group");
@@ -198,7 +198,7 @@ void asa_group_users(struct http_request *req, struct http_response *resp)
     if (asa_begin(req, resp, ROLE_ALL, &c) || asa_page_parse(req, resp, &pr) ||
         asa_user_query(req, resp, &q, false))
         return;
-    int rc = core_group_users(&c.cx, &c.team, asa_param(req, 1), &q, &pr, &rows, &n, &info);
+    int rc = core_group_users(&c.cx, &c.team, http_route_param(req, 1), &q, &pr, &rows, &n, &info);
     asa_send_users(req, resp, &c, rc, rows, n, &info, "no such group");
 }
 
@@ -213,7 +213,8 @@ void asa_group_users_not_in(struct http_request *req, struct http_response *resp
     if (asa_begin(req, resp, ROLE_ALL, &c) || asa_page_parse(req, resp, &pr) ||
         asa_user_query(req, resp, &q, true))
         return;
-    int rc = core_users_not_in_group(&c.cx, &c.team, asa_param(req, 1), &q, &pr, &rows, &n, &info);
+    int rc = core_users_not_in_group(&c.cx, &c.team, http_route_param(req, 1), &q, &pr, &rows, &n,
+                                     &info);
     asa_send_users(req, resp, &c, rc, rows, n, &info, "no such group");
 }
 
@@ -247,7 +248,7 @@ void asa_group_user_add(struct http_request *req, struct http_response *resp)
     const char *user;
     if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c) || member_body_name(req, resp, &c, &user))
         return;
-    int rc = core_member_add(&c.cx, &c.team, asa_param(req, 1), user);
+    int rc = core_member_add(&c.cx, &c.team, http_route_param(req, 1), user);
     if (rc) {
         asa_core_error(resp, rc,
                        rc == R_EFORBIDDEN ? "the members of this group cannot be changed"
@@ -262,7 +263,7 @@ void asa_group_user_remove(struct http_request *req, struct http_response *resp)
     struct asa_call c;
     if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
         return;
-    int rc = core_member_remove(&c.cx, &c.team, asa_param(req, 1), asa_param(req, 2));
+    int rc = core_member_remove(&c.cx, &c.team, http_route_param(req, 1), http_route_param(req, 2));
     if (rc) {
         asa_core_error(resp, rc,
                        rc == R_EFORBIDDEN ? "the members of this group cannot be changed"

@@ -216,7 +216,7 @@ void asa_project_get(struct http_request *req, struct http_response *resp)
     struct store_project p;
     if (asa_begin(req, resp, ROLE_ALL, &c))
         return;
-    int rc = core_project_get(&c.cx, &c.team, asa_param(req, 1), &p);
+    int rc = core_project_get(&c.cx, &c.team, http_route_param(req, 1), &p);
     if (rc) {
         asa_core_error(resp, rc, "no such project");
         return;
@@ -237,7 +237,7 @@ void asa_project_update(struct http_request *req, struct http_response *resp)
     json_t *body = asa_body_object(req, resp);
     if (!body || project_patch_parse(req, resp, body, &in))
         return;
-    int rc = core_project_update(&c.cx, &c.team, asa_param(req, 1), &in, &why);
+    int rc = core_project_update(&c.cx, &c.team, http_route_param(req, 1), &in, &why);
     if (rc) {
         send_error(resp, rc, why, "no such project");
         return;
@@ -250,7 +250,7 @@ void asa_project_delete(struct http_request *req, struct http_response *resp)
     struct asa_call c;
     if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
         return;
-    int rc = core_project_delete(&c.cx, &c.team, asa_param(req, 1));
+    int rc = core_project_delete(&c.cx, &c.team, http_route_param(req, 1));
     if (rc) {
         asa_core_error(resp, rc, "no such project");
         return;
@@ -351,13 +351,13 @@ static void project_group_put(struct http_request *req, struct http_response *re
     if (!body || project_group_parse(req, resp, body, &in))
         return;
     if (is_put) {
-        in.group = asa_param(req, 2); /* the path names the group */
+        in.group = http_route_param(req, 2); /* the path names the group */
         in.group_id = NULL;
     } else if (!in.group && !in.group_id) {
         asa_error(resp, 400, "invalid_request", "group is required", "group");
         return;
     }
-    int rc = core_project_group_put(&c.cx, &c.team, asa_param(req, 1), &in, is_put, &why);
+    int rc = core_project_group_put(&c.cx, &c.team, http_route_param(req, 1), &in, is_put, &why);
     if (rc) {
         send_error(resp, rc, why,
                    is_put ? "no such project, group or assignment" : "no such project or group");
@@ -388,7 +388,7 @@ void asa_project_groups_list(struct http_request *req, struct http_response *res
         return;
     }
     q.selectors = with_sel ? 1 : without_sel ? 2 : 0;
-    const char *project = asa_param(req, 1);
+    const char *project = http_route_param(req, 1);
     int rc = core_project_group_list(&c.cx, &c.team, project, &q, &pr, &rows, &n, &info);
     if (rc) {
         send_error(resp, rc, "offset does not name a group", "no such project");
@@ -422,14 +422,15 @@ void asa_project_group_get(struct http_request *req, struct http_response *resp)
     struct store_project_group pg;
     if (asa_begin(req, resp, ROLE_ALL, &c))
         return;
-    int rc = core_project_group_get(&c.cx, &c.team, asa_param(req, 1), asa_param(req, 2), &pg);
+    int rc = core_project_group_get(&c.cx, &c.team, http_route_param(req, 1),
+                                    http_route_param(req, 2), &pg);
     if (rc) {
         asa_core_error(resp, rc, "no such project, group or assignment");
         return;
     }
     struct jw w;
     api_json_begin(resp, 200, &w);
-    write_project_group(&w, &pg, asa_param(req, 1));
+    write_project_group(&w, &pg, http_route_param(req, 1));
     api_json_end(resp, &w);
 }
 
@@ -438,7 +439,8 @@ void asa_project_group_remove(struct http_request *req, struct http_response *re
     struct asa_call c;
     if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
         return;
-    int rc = core_project_group_remove(&c.cx, &c.team, asa_param(req, 1), asa_param(req, 2));
+    int rc = core_project_group_remove(&c.cx, &c.team, http_route_param(req, 1),
+                                       http_route_param(req, 2));
     if (rc) {
         asa_core_error(resp, rc, "no such project, group or assignment");
         return;
@@ -496,7 +498,8 @@ void asa_enroll_tokens_list(struct http_request *req, struct http_response *resp
     size_t n;
     if (asa_begin(req, resp, TOKEN_VIEW_ROLES, &c) || asa_page_parse(req, resp, &pr))
         return;
-    int rc = core_enroll_token_list(&c.cx, &c.team, asa_param(req, 1), &pr, &rows, &n, &info);
+    int rc =
+        core_enroll_token_list(&c.cx, &c.team, http_route_param(req, 1), &pr, &rows, &n, &info);
     if (rc) {
         send_error(resp, rc, "offset does not name a token", "no such project");
         return;
@@ -527,7 +530,7 @@ void asa_enroll_tokens_create(struct http_request *req, struct http_response *re
                   "description");
         return;
     }
-    int rc = core_enroll_token_create(&c.cx, &c.team, asa_param(req, 1), description,
+    int rc = core_enroll_token_create(&c.cx, &c.team, http_route_param(req, 1), description,
                                       c.who.p.user_name, req->base_url ? req->base_url : "", &t);
     if (rc) {
         asa_core_error(resp, rc, "no such project");
@@ -545,7 +548,8 @@ void asa_enroll_token_get(struct http_request *req, struct http_response *resp)
     struct store_enroll_token t;
     if (asa_begin(req, resp, TOKEN_VIEW_ROLES, &c))
         return;
-    int rc = core_enroll_token_get(&c.cx, &c.team, asa_param(req, 1), asa_param(req, 2), &t);
+    int rc = core_enroll_token_get(&c.cx, &c.team, http_route_param(req, 1),
+                                   http_route_param(req, 2), &t);
     if (rc) {
         asa_core_error(resp, rc, "no such project or token");
         return;
@@ -561,7 +565,8 @@ void asa_enroll_token_delete(struct http_request *req, struct http_response *res
     struct asa_call c;
     if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
         return;
-    int rc = core_enroll_token_delete(&c.cx, &c.team, asa_param(req, 1), asa_param(req, 2));
+    int rc = core_enroll_token_delete(&c.cx, &c.team, http_route_param(req, 1),
+                                      http_route_param(req, 2));
     if (rc) {
         asa_core_error(resp, rc, "no such project or token");
         return;

@@ -52,7 +52,7 @@ static void user_get(struct http_request *req, struct http_response *resp, unsig
     struct store_user u;
     if (asa_begin(req, resp, roles, &c))
         return;
-    int rc = core_user_get(&c.cx, &c.team, asa_param(req, 1), &u);
+    int rc = core_user_get(&c.cx, &c.team, http_route_param(req, 1), &u);
     if (!rc && want_type >= 0 && u.user_type != want_type)
         rc = R_ENOTFOUND;
     if (rc) {
@@ -75,7 +75,7 @@ static void user_update(struct http_request *req, struct http_response *resp, in
         return;
     int rc;
     if (!status) {
-        rc = core_user_get(&c.cx, &c.team, asa_param(req, 1), &u);
+        rc = core_user_get(&c.cx, &c.team, http_route_param(req, 1), &u);
         if (!rc && want_type >= 0 && u.user_type != want_type)
             rc = R_ENOTFOUND;
     } else {
@@ -88,7 +88,8 @@ static void user_update(struct http_request *req, struct http_response *resp, in
         enum core_asa_status s = bit == STORE_ASA_ACTIVE     ? CORE_ASA_ACTIVE
                                  : bit == STORE_ASA_DISABLED ? CORE_ASA_DISABLED
                                                              : CORE_ASA_DELETED;
-        rc = core_user_set_asa_status(&c.cx, &c.team, &c.who, asa_param(req, 1), s, want_type, &u);
+        rc = core_user_set_asa_status(&c.cx, &c.team, &c.who, http_route_param(req, 1), s,
+                                      want_type, &u);
     }
     if (rc) {
         asa_core_error(resp, rc,
@@ -129,8 +130,8 @@ void asa_user_groups(struct http_request *req, struct http_response *resp)
     size_t n;
     if (asa_begin(req, resp, ROLE_ALL, &c) || asa_page_parse(req, resp, &pr))
         return;
-    int rc = core_user_groups(&c.cx, &c.team, asa_param(req, 1), asa_query_str(req, "contains"),
-                              &pr, &rows, &n, &info);
+    int rc = core_user_groups(&c.cx, &c.team, http_route_param(req, 1),
+                              asa_query_str(req, "contains"), &pr, &rows, &n, &info);
     if (rc) {
         asa_core_error(resp, rc, rc == R_EINVAL ? "offset does not name a group" : "no such user");
         return;
@@ -191,7 +192,7 @@ void asa_keys_list(struct http_request *req, struct http_response *resp)
     size_t n;
     if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
         return;
-    int rc = core_key_list(&c.cx, &c.team, asa_param(req, 1), &rows, &n);
+    int rc = core_key_list(&c.cx, &c.team, http_route_param(req, 1), &rows, &n);
     if (rc) {
         asa_core_error(resp, rc, "no such service user");
         return;
@@ -210,7 +211,7 @@ void asa_keys_create(struct http_request *req, struct http_response *resp)
     const char *secret;
     if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
         return;
-    int rc = core_key_create(&c.cx, &c.team, asa_param(req, 1), &k, &secret);
+    int rc = core_key_create(&c.cx, &c.team, http_route_param(req, 1), &k, &secret);
     if (rc) {
         asa_core_error(resp, rc, "no such service user");
         return;
@@ -226,7 +227,7 @@ void asa_key_delete(struct http_request *req, struct http_response *resp)
     struct asa_call c;
     if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
         return;
-    int rc = core_key_delete(&c.cx, &c.team, asa_param(req, 1), asa_param(req, 2));
+    int rc = core_key_delete(&c.cx, &c.team, http_route_param(req, 1), http_route_param(req, 2));
     if (rc) {
         asa_core_error(resp, rc, "no such key");
         return;

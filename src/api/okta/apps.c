@@ -116,7 +116,7 @@ void okta_app_get(struct http_request *req, struct http_response *resp)
     struct store_app app;
     if (okta_begin(req, resp, OKTA_READ, &c))
         return;
-    const char *id = okta_param(req, 0);
+    const char *id = http_route_param(req, 0);
     int rc = core_okta_app_get(&c.cx, &c.team, id, &app);
     if (rc) {
         okta_core_error(req, resp, rc, "AppInstance", id);
@@ -131,7 +131,7 @@ void okta_app_replace(struct http_request *req, struct http_response *resp)
     struct store_app in, app;
     if (okta_begin(req, resp, OKTA_MANAGE, &c))
         return;
-    const char *id = okta_param(req, 0);
+    const char *id = http_route_param(req, 0);
     int rc = core_okta_app_get(&c.cx, &c.team, id, &app);
     if (rc) {
         okta_core_error(req, resp, rc, "AppInstance", id);
@@ -152,7 +152,7 @@ void okta_app_delete(struct http_request *req, struct http_response *resp)
     struct okta_call c;
     if (okta_begin(req, resp, OKTA_MANAGE, &c))
         return;
-    const char *id = okta_param(req, 0);
+    const char *id = http_route_param(req, 0);
     int rc = core_okta_app_delete(&c.cx, &c.team, id);
     if (rc == R_EFORBIDDEN) {
         okta_error(req, resp, 403, "E0000056", "Delete application forbidden.",
@@ -171,7 +171,7 @@ static void app_lifecycle(struct http_request *req, struct http_response *resp, 
     struct okta_call c;
     if (okta_begin(req, resp, OKTA_MANAGE, &c))
         return;
-    const char *id = okta_param(req, 0);
+    const char *id = http_route_param(req, 0);
     int rc = core_okta_app_set_active(&c.cx, &c.team, id, active);
     if (rc) {
         okta_core_error(req, resp, rc, "AppInstance", id);
@@ -197,7 +197,7 @@ void okta_app_groups(struct http_request *req, struct http_response *resp)
     if (okta_begin(req, resp, OKTA_READ, &c) ||
         okta_limit(req, resp, APP_GROUPS_LIMIT_DEFAULT, APP_GROUPS_LIMIT_MAX, &limit))
         return;
-    const char *id = okta_param(req, 0);
+    const char *id = http_route_param(req, 0);
     struct store_app_group *rows;
     size_t n;
     int rc = core_okta_app_group_list(&c.cx, &c.team, id, okta_query_str(req, "after"), limit,
@@ -223,7 +223,7 @@ void okta_app_groups(struct http_request *req, struct http_response *resp)
 static void app_group_error(struct http_request *req, struct http_response *resp,
                             struct okta_call *c, int rc)
 {
-    const char *aid = okta_param(req, 0), *gid = okta_param(req, 1);
+    const char *aid = http_route_param(req, 0), *gid = http_route_param(req, 1);
     struct store_app app;
     if (rc == R_ENOTFOUND && core_okta_app_get(&c->cx, &c->team, aid, &app) == 0) {
         struct store_group g;
@@ -242,7 +242,8 @@ void okta_app_group_get(struct http_request *req, struct http_response *resp)
     struct store_app_group ag;
     if (okta_begin(req, resp, OKTA_READ, &c))
         return;
-    int rc = core_okta_app_group_get(&c.cx, &c.team, okta_param(req, 0), okta_param(req, 1), &ag);
+    int rc = core_okta_app_group_get(&c.cx, &c.team, http_route_param(req, 0),
+                                     http_route_param(req, 1), &ag);
     if (rc) {
         app_group_error(req, resp, &c, rc);
         return;
@@ -280,8 +281,8 @@ void okta_app_group_assign(struct http_request *req, struct http_response *resp)
             free(s);
         }
     }
-    int rc = core_okta_app_group_assign(&c.cx, &c.team, okta_param(req, 0), okta_param(req, 1),
-                                        priority, profile, &ag);
+    int rc = core_okta_app_group_assign(&c.cx, &c.team, http_route_param(req, 0),
+                                        http_route_param(req, 1), priority, profile, &ag);
     if (rc) {
         app_group_error(req, resp, &c, rc);
         return;
@@ -297,7 +298,8 @@ void okta_app_group_unassign(struct http_request *req, struct http_response *res
     struct okta_call c;
     if (okta_begin(req, resp, OKTA_MANAGE, &c))
         return;
-    int rc = core_okta_app_group_unassign(&c.cx, &c.team, okta_param(req, 0), okta_param(req, 1));
+    int rc = core_okta_app_group_unassign(&c.cx, &c.team, http_route_param(req, 0),
+                                          http_route_param(req, 1));
     if (rc) {
         app_group_error(req, resp, &c, rc);
         return;

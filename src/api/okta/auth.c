@@ -7,14 +7,6 @@
 #include "api/okta/okta.h"
 #include "util/err.h"
 
-const char *okta_param(struct http_request *req, size_t i)
-{
-    if (i >= req->nroute_params)
-        return "";
-    const char *s = arena_strndup(req->arena, req->route_params[i].p, req->route_params[i].n);
-    return s ? s : "";
-}
-
 /* Takes one request from key's bucket; writes the headers; -1 when exceeded (429 written). */
 static int okta_rate_limit(struct http_request *req, struct http_response *resp, const char *key)
 {

@@ -127,7 +127,7 @@ void okta_group_get(struct http_request *req, struct http_response *resp)
     struct store_group g;
     if (okta_begin(req, resp, OKTA_READ, &c))
         return;
-    const char *id = okta_param(req, 0);
+    const char *id = http_route_param(req, 0);
     int rc = core_okta_group_get(&c.cx, &c.team, id, &g);
     if (rc) {
         okta_core_error(req, resp, rc, "UserGroup", id);
@@ -156,7 +156,7 @@ void okta_group_replace(struct http_request *req, struct http_response *resp)
     struct store_group g;
     if (okta_begin(req, resp, OKTA_MANAGE, &c))
         return;
-    const char *id = okta_param(req, 0);
+    const char *id = http_route_param(req, 0);
     /* an unknown group is a 404 before the body is judged */
     int rc = core_okta_group_get(&c.cx, &c.team, id, &g);
     if (rc) {
@@ -182,7 +182,7 @@ void okta_group_delete(struct http_request *req, struct http_response *resp)
     struct okta_call c;
     if (okta_begin(req, resp, OKTA_MANAGE, &c))
         return;
-    const char *id = okta_param(req, 0);
+    const char *id = http_route_param(req, 0);
     int rc = core_okta_group_delete(&c.cx, &c.team, id);
     if (rc) {
         okta_core_error(req, resp, rc, "UserGroup", id);
@@ -200,7 +200,7 @@ void okta_group_users(struct http_request *req, struct http_response *resp)
     if (okta_limit(req, resp, MEMBERS_LIMIT_DEFAULT, MEMBERS_LIMIT_MAX, &q.limit))
         return;
     q.after = okta_query_str(req, "after");
-    const char *id = okta_param(req, 0);
+    const char *id = http_route_param(req, 0);
     struct store_okta_user *rows;
     size_t n;
     int rc = core_okta_group_users(&c.cx, &c.team, id, &q, &rows, &n);
@@ -226,7 +226,7 @@ static void member_change(struct http_request *req, struct http_response *resp, 
     struct okta_call c;
     if (okta_begin(req, resp, OKTA_MANAGE, &c))
         return;
-    const char *gid = okta_param(req, 0), *uid = okta_param(req, 1);
+    const char *gid = http_route_param(req, 0), *uid = http_route_param(req, 1);
     int rc = add ? core_okta_member_add(&c.cx, &c.team, gid, uid)
                  : core_okta_member_remove(&c.cx, &c.team, gid, uid);
     if (rc == R_ENOTFOUND) {
@@ -263,7 +263,7 @@ void okta_group_apps(struct http_request *req, struct http_response *resp)
     unsigned limit;
     if (okta_limit(req, resp, APPS_LIMIT_DEFAULT, APPS_LIMIT_MAX, &limit))
         return;
-    const char *id = okta_param(req, 0);
+    const char *id = http_route_param(req, 0);
     int rc = core_okta_group_get(&c.cx, &c.team, id, &g);
     struct store_app *rows;
     size_t n;

@@ -45,8 +45,6 @@ void okta_finish(struct http_request *req, struct http_response *resp);
  * the error is written and -1 returned. */
 int okta_begin(struct http_request *req, struct http_response *resp, enum okta_need need,
                struct okta_call *call);
-/* Route parameter i as a C string (arena). */
-const char *okta_param(struct http_request *req, size_t i);
 
 /* ---- page.c ---- */
 

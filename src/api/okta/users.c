@@ -201,7 +201,7 @@ void okta_user_get(struct http_request *req, struct http_response *resp)
     struct store_okta_user u;
     if (okta_begin(req, resp, OKTA_READ, &c))
         return;
-    const char *id = okta_param(req, 0);
+    const char *id = http_route_param(req, 0);
     int rc = core_okta_user_get(&c.cx, &c.team, id, &u);
     if (rc) {
         okta_core_error(req, resp, rc, "User", id);
@@ -236,7 +236,7 @@ static void user_write(struct http_request *req, struct http_response *resp, boo
     struct core_okta_user_in in = {0};
     if (okta_begin(req, resp, OKTA_MANAGE, &c))
         return;
-    const char *id = okta_param(req, 0);
+    const char *id = http_route_param(req, 0);
     int rc = core_okta_user_get(&c.cx, &c.team, id, &u);
     if (rc) {
         okta_core_error(req, resp, rc, "User", id);
@@ -295,7 +295,7 @@ static int lifecycle(struct http_request *req, struct http_response *resp, enum 
     struct okta_call c;
     if (okta_begin(req, resp, OKTA_MANAGE, &c))
         return -1;
-    const char *id = okta_param(req, 0);
+    const char *id = http_route_param(req, 0);
     int rc = core_okta_user_lifecycle(&c.cx, &c.team, id, op, u, deleted);
     if (!rc)
         return 0;
@@ -375,7 +375,7 @@ void okta_user_groups(struct http_request *req, struct http_response *resp)
     q.after = okta_query_str(req, "after");
     if (okta_limit(req, resp, 1000, 1000, &q.limit))
         return;
-    const char *id = okta_param(req, 0);
+    const char *id = http_route_param(req, 0);
     struct store_group *rows;
     size_t n;
     int rc = core_okta_user_groups(&c.cx, &c.team, id, &q, &rows, &n);
