@@ -723,12 +723,19 @@ static int sq_okta_user_list(struct store_conn *sc, struct arena *a,
     if (!oq->deprovisioned)
         buf_appendf(&q.sql, " AND u.status <> %d", USER_DEPROVISIONED);
     if (oq->q) {
-        buf_append_str(&q.sql, " AND (");
-        qb_prefix(&q, "u.first_name", oq->q);
-        buf_append_str(&q.sql, " OR ");
-        qb_prefix(&q, "u.last_name", oq->q);
-        buf_append_str(&q.sql, " OR ");
-        qb_prefix(&q, "u.email", oq->q);
+        /* q: a prefix of first name, last name or email. Each prefix is a range on its own
+         * index; their union is the candidate set, so the work is bounded by the matches
+         * rather than by walking the team (an OR of the three would walk it) */
+        static const char *const cols[] = {"x.first_name", "x.last_name", "x.email"};
+        int team = qb_int(&q, oq->team_id);
+        buf_append_str(&q.sql, " AND u.id IN (");
+        for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+            buf_appendf(&q.sql,
+                        "%sSELECT x.id FROM users x WHERE x.team_id = ?%d AND x.user_type = 0 "
+                        "AND x.deleted_at = 0 AND ",
+                        i ? " UNION " : "", team);
+            qb_prefix(&q, cols[i], oq->q);
+        }
         buf_append_str(&q.sql, ")");
     }
     if (oq->expr) {
