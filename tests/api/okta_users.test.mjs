@@ -82,6 +82,13 @@ test('list: filter, search (sw/co, case-insensitive values), q, paging with the 
   assert.equal(new Set(every.map((u) => u.id)).size, every.length);
   const f = await all(client.userApi.listUsers({ filter: 'profile.login eq "pager1@example.com"' }));
   assert.deepEqual(f.map((u) => u.profile.login), ['pager1@example.com']);
+  // filter values are case-sensitive (okta.md §5.7), search values are not
+  assert.deepEqual(await all(client.userApi.listUsers({ filter: 'profile.login eq "PAGER1@example.com"' })), []);
+  assert.deepEqual(await all(client.userApi.listUsers({ filter: 'profile.email eq "Pager1@Example.com"' })), []);
+  const fe = await all(client.userApi.listUsers({ filter: 'profile.email eq "pager1@example.com"' }));
+  assert.deepEqual(fe.map((u) => u.profile.login), ['pager1@example.com']);
+  const se = await all(client.userApi.listUsers({ search: 'profile.login eq "PAGER1@EXAMPLE.COM"' }));
+  assert.deepEqual(se.map((u) => u.profile.login), ['pager1@example.com']);
   const sw = await all(client.userApi.listUsers({ search: 'profile.login sw "PAGER"' }));
   assert.equal(sw.length, 4);
   const co = await all(client.userApi.listUsers({ search: 'profile.email co "ger2@exa"' }));

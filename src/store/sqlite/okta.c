@@ -254,6 +254,18 @@ static int compile_cmp(struct qb *q, const struct expr *e, const struct col_map 
     default: break;
     }
     buf_append_str(&q->sql, "(");
+    if (op && e->op == EXPR_EQ && !e->nocase && e->vtype == EXPR_VAL_STRING && m &&
+        m->kind == COL_TEXT && m->trgm) {
+        /* A case-sensitive eq (users filter) on a column with a case-insensitive index: the
+         * NOCASE match finds the candidates through that index, the exact match decides.
+         * login_lc is lower(login) on every write (its unique index serves logins). */
+        if (slice_eq_cstr(e->attr, "profile.login"))
+            buf_appendf(&q->sql, "%s.login_lc = lower(?%d) AND ", alias, p);
+        else {
+            qb_column(q, m, e->attr, alias, &kind);
+            buf_appendf(&q->sql, " = ?%d COLLATE NOCASE AND ", p);
+        }
+    }
     if (op) {
         if ((rc = qb_column(q, m, e->attr, alias, &kind)))
             return rc;
