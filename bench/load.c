@@ -1,8 +1,8 @@
-#define _GNU_SOURCE
 /* A small closed-loop HTTP/1.1 load generator for loopback benchmarks: C connections,
  * each with one request in flight over keep-alive, for a fixed duration or request count.
  * usage: load HOST PORT PATH[|PATH2|…] CONNS SECONDS [AUTH_HEADER] [METHOD] [BODY]
  * Paths separated by '|' are used in turn. Prints requests/s, mean and p99 latency. */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
