@@ -33,6 +33,12 @@ void sq__bind_text(sqlite3_stmt *st, int i, const char *s);
 const char *sq__col_text(struct arena *a, sqlite3_stmt *st, int i);
 /* Column i copied into a fixed buffer (ids); empty when it does not fit. */
 void sq__col_copy(char *dst, size_t cap, sqlite3_stmt *st, int i);
+/* Reads the current row of st into row. */
+typedef int (*sq_row_reader)(struct arena *a, sqlite3_stmt *st, void *row);
+/* Steps a statement expected to return at most one row: reads it into out, or R_ENOTFOUND;
+ * the statement is reset either way. */
+int sq__one(struct sq_conn *c, struct arena *a, sqlite3_stmt *st, sq_row_reader read, void *out);
+
 /* Steps a statement that returns no rows, then resets it. */
 int sq__exec_done(struct sq_conn *c, sqlite3_stmt *st);
 
@@ -48,8 +54,9 @@ int sq__exec_done(struct sq_conn *c, sqlite3_stmt *st);
     "g.type, g.flags, g.federated_from_team, g.federation_approved_at, g.created, "                \
     "g.last_updated, g.last_membership_updated, g.deleted_at, g.users_count, g.human_count"
 
-int sq__user_read(struct arena *a, sqlite3_stmt *st, struct store_user *u);
-int sq__group_read(struct arena *a, sqlite3_stmt *st, struct store_group *g);
+/* Reads the current row into row (a struct store_user / struct store_group). */
+int sq__user_read(struct arena *a, sqlite3_stmt *st, void *row);
+int sq__group_read(struct arena *a, sqlite3_stmt *st, void *row);
 
 /* The Okta areas (okta.c). */
 struct store_okta_ops;

@@ -442,13 +442,7 @@ static int sq_okta_group_get(struct store_conn *sc, struct arena *a, int64_t tea
         return R_ESTORE;
     sq__bind_text(st, 1, okta_id);
     sqlite3_bind_int64(st, 2, team_id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        rc = sq__group_read(a, st, out);
-    else
-        rc = rc == SQLITE_DONE ? R_ENOTFOUND : sq__err(c, rc);
-    sqlite3_reset(st);
-    return rc;
+    return sq__one(c, a, st, sq__group_read, out);
 }
 
 static int sq_okta_group_update_profile(struct store_conn *sc, int64_t group_id, const char *name,
@@ -578,8 +572,9 @@ out:
 
 #define OKTA_USER_COLS USER_COLS ", u.activated, u.password_changed, u.password_hash IS NOT NULL"
 
-static int okta_user_read(struct arena *a, sqlite3_stmt *st, struct store_okta_user *out)
+static int okta_user_read(struct arena *a, sqlite3_stmt *st, void *row)
 {
+    struct store_okta_user *out = row;
     int rc = sq__user_read(a, st, &out->u);
     out->activated = sqlite3_column_int64(st, 17);
     out->password_changed = sqlite3_column_int64(st, 18);
@@ -611,13 +606,7 @@ static int sq_okta_user_get(struct store_conn *sc, struct arena *a, int64_t team
         return R_ESTORE;
     sq__bind_text(st, 1, id_or_login);
     sqlite3_bind_int64(st, 2, team_id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        rc = okta_user_read(a, st, out);
-    else
-        rc = rc == SQLITE_DONE ? R_ENOTFOUND : sq__err(c, rc);
-    sqlite3_reset(st);
-    return rc;
+    return sq__one(c, a, st, okta_user_read, out);
 }
 
 static int sq_okta_user_login_taken(struct store_conn *sc, int64_t team_id, const char *login,
@@ -793,8 +782,9 @@ out:
     "a.id, a.team_id, a.okta_id, a.name, a.label, a.sign_on_mode, a.active, a.body_json, "         \
     "a.created, a.last_updated"
 
-static int app_read(struct arena *a, sqlite3_stmt *st, struct store_app *out)
+static int app_read(struct arena *a, sqlite3_stmt *st, void *row)
 {
+    struct store_app *out = row;
     memset(out, 0, sizeof(*out));
     out->id = sqlite3_column_int64(st, 0);
     out->team_id = sqlite3_column_int64(st, 1);
@@ -842,13 +832,7 @@ static int sq_okta_app_get(struct store_conn *sc, struct arena *a, int64_t team_
         return R_ESTORE;
     sq__bind_text(st, 1, okta_id);
     sqlite3_bind_int64(st, 2, team_id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        rc = app_read(a, st, out);
-    else
-        rc = rc == SQLITE_DONE ? R_ENOTFOUND : sq__err(c, rc);
-    sqlite3_reset(st);
-    return rc;
+    return sq__one(c, a, st, app_read, out);
 }
 
 static int sq_okta_app_update(struct store_conn *sc, const struct store_app *app)
@@ -960,8 +944,9 @@ static int sq_okta_app_group_put(struct store_conn *sc, const struct store_app_g
     "ag.app_id, ag.group_id, a.okta_id, g.okta_id, ag.priority, ag.profile_json, "                 \
     "ag.last_updated"
 
-static int ag_read(struct arena *a, sqlite3_stmt *st, struct store_app_group *out)
+static int ag_read(struct arena *a, sqlite3_stmt *st, void *row)
 {
+    struct store_app_group *out = row;
     memset(out, 0, sizeof(*out));
     out->app_id = sqlite3_column_int64(st, 0);
     out->group_id = sqlite3_column_int64(st, 1);
@@ -984,13 +969,7 @@ static int sq_okta_app_group_get(struct store_conn *sc, struct arena *a, int64_t
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, app_id);
     sqlite3_bind_int64(st, 2, group_id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        rc = ag_read(a, st, out);
-    else
-        rc = rc == SQLITE_DONE ? R_ENOTFOUND : sq__err(c, rc);
-    sqlite3_reset(st);
-    return rc;
+    return sq__one(c, a, st, ag_read, out);
 }
 
 static int sq_okta_app_group_delete(struct store_conn *sc, int64_t app_id, int64_t group_id,

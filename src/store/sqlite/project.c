@@ -9,7 +9,6 @@
 #include "util/err.h"
 
 /* Reads the current row of st into row (a struct of the list's type). */
-typedef int (*sq_row_reader)(struct arena *a, sqlite3_stmt *st, void *row);
 
 /* Steps st for up to limit+1 rows of size bytes each into an arena array; a page fetched
  * backwards (nearest first) is reversed into display order, the extra row staying last. */
@@ -50,23 +49,6 @@ static int sq_rows(struct sq_conn *c, struct arena *a, sqlite3_stmt *st, unsigne
 }
 
 /* Steps a statement expected to return at most one row, read by read. */
-static int sq_one(struct sq_conn *c, struct arena *a, sqlite3_stmt *st, sq_row_reader read,
-                  void *out)
-{
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
-        sqlite3_reset(st);
-        return R_ENOTFOUND;
-    }
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return sq__err(c, rc);
-    }
-    rc = read(a, st, out);
-    sqlite3_reset(st);
-    return rc;
-}
-
 /* The keyset condition and ORDER BY of a page over (k1, k2), parameters ?p and ?p+1 for
  * the cursor (when given) and the next one for LIMIT; returns the LIMIT parameter. */
 static int sq_page_sql(struct buf *b, const struct store_page *pg, const char *k1, const char *k2,
@@ -168,7 +150,7 @@ static int sq_project_get_by_name(struct store_conn *sc, struct arena *a, int64_
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, team_id);
     sq__bind_text(st, 2, name);
-    return sq_one(c, a, st, sq_project_read, out);
+    return sq__one(c, a, st, sq_project_read, out);
 }
 
 static int sq_project_get_by_uuid(struct store_conn *sc, struct arena *a, int64_t team_id,
@@ -181,7 +163,7 @@ static int sq_project_get_by_uuid(struct store_conn *sc, struct arena *a, int64_
         return R_ESTORE;
     sq__bind_text(st, 1, uuid);
     sqlite3_bind_int64(st, 2, team_id);
-    return sq_one(c, a, st, sq_project_read, out);
+    return sq__one(c, a, st, sq_project_read, out);
 }
 
 static int sq_project_update(struct store_conn *sc, const struct store_project *p)
@@ -313,7 +295,7 @@ static int sq_pg_get(struct store_conn *sc, struct arena *a, int64_t project_id,
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, project_id);
     sqlite3_bind_int64(st, 2, group_id);
-    return sq_one(c, a, st, sq_pg_read, out);
+    return sq__one(c, a, st, sq_pg_read, out);
 }
 
 static int sq_pg_upsert(struct store_conn *sc, const struct store_project_group *pg)
@@ -443,7 +425,7 @@ static int sq_token_get(struct store_conn *sc, struct arena *a, int64_t project_
         return R_ESTORE;
     sq__bind_text(st, 1, uuid);
     sqlite3_bind_int64(st, 2, project_id);
-    return sq_one(c, a, st, sq_token_read, out);
+    return sq__one(c, a, st, sq_token_read, out);
 }
 
 static int sq_token_delete(struct store_conn *sc, int64_t token_id)
@@ -515,7 +497,7 @@ static int sq_group_attrs_get(struct store_conn *sc, struct arena *a, int64_t gr
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, group_id);
     memset(out, 0, sizeof(*out));
-    int rc = sq_one(c, a, st, sq_group_attrs_read, out);
+    int rc = sq__one(c, a, st, sq_group_attrs_read, out);
     return rc == R_ENOTFOUND ? 0 : rc;
 }
 
@@ -557,7 +539,7 @@ static int sq_user_attrs_get(struct store_conn *sc, struct arena *a, int64_t use
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, user_id);
     memset(out, 0, sizeof(*out));
-    int rc = sq_one(c, a, st, sq_user_attrs_read, out);
+    int rc = sq__one(c, a, st, sq_user_attrs_read, out);
     return rc == R_ENOTFOUND ? 0 : rc;
 }
 
@@ -639,7 +621,7 @@ static int sq_settings_get(struct store_conn *sc, struct arena *a, int64_t team_
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, team_id);
-    return sq_one(c, a, st, sq_settings_read, out);
+    return sq__one(c, a, st, sq_settings_read, out);
 }
 
 static int sq_settings_put(struct store_conn *sc, int64_t team_id,

@@ -108,6 +108,17 @@ void sq__col_copy(char *dst, size_t cap, sqlite3_stmt *st, int i)
 }
 
 /* Runs a statement expected to produce no rows. */
+int sq__one(struct sq_conn *c, struct arena *a, sqlite3_stmt *st, sq_row_reader read, void *out)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        rc = read(a, st, out);
+    else
+        rc = rc == SQLITE_DONE ? R_ENOTFOUND : sq__err(c, rc);
+    sqlite3_reset(st);
+    return rc;
+}
+
 int sq__exec_done(struct sq_conn *c, sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st);
@@ -244,8 +255,9 @@ static int sq_team_counter_next(struct store_conn *sc, int64_t team_id, const ch
 
 /* ---- users ---- */
 
-int sq__user_read(struct arena *a, sqlite3_stmt *st, struct store_user *u)
+int sq__user_read(struct arena *a, sqlite3_stmt *st, void *row)
 {
+    struct store_user *u = row;
     memset(u, 0, sizeof(*u));
     u->id = sqlite3_column_int64(st, 0);
     u->team_id = sqlite3_column_int64(st, 1);
@@ -265,22 +277,6 @@ int sq__user_read(struct arena *a, sqlite3_stmt *st, struct store_user *u)
     u->status_changed = sqlite3_column_int64(st, 15);
     u->deleted_at = sqlite3_column_int64(st, 16);
     return u->name ? 0 : R_ENOMEM;
-}
-
-static int sq_user_one(struct sq_conn *c, struct arena *a, sqlite3_stmt *st, struct store_user *out)
-{
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
-        sqlite3_reset(st);
-        return R_ENOTFOUND;
-    }
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return sq__err(c, rc);
-    }
-    rc = sq__user_read(a, st, out);
-    sqlite3_reset(st);
-    return rc;
 }
 
 static int sq_user_insert(struct store_conn *sc, struct store_user *u)
@@ -323,7 +319,7 @@ static int sq_user_get_by_name(struct store_conn *sc, struct arena *a, int64_t t
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, team_id);
     sq__bind_text(st, 2, name);
-    return sq_user_one(c, a, st, out);
+    return sq__one(c, a, st, sq__user_read, out);
 }
 
 static int sq_user_get_by_uuid(struct store_conn *sc, struct arena *a, int64_t team_id,
@@ -336,7 +332,7 @@ static int sq_user_get_by_uuid(struct store_conn *sc, struct arena *a, int64_t t
         return R_ESTORE;
     sq__bind_text(st, 1, uuid);
     sqlite3_bind_int64(st, 2, team_id);
-    return sq_user_one(c, a, st, out);
+    return sq__one(c, a, st, sq__user_read, out);
 }
 
 static int sq_user_update_status(struct store_conn *sc, int64_t user_id, int status,
@@ -468,8 +464,9 @@ out:
 
 /* ---- groups ---- */
 
-int sq__group_read(struct arena *a, sqlite3_stmt *st, struct store_group *g)
+int sq__group_read(struct arena *a, sqlite3_stmt *st, void *row)
 {
+    struct store_group *g = row;
     memset(g, 0, sizeof(*g));
     g->id = sqlite3_column_int64(st, 0);
     g->team_id = sqlite3_column_int64(st, 1);
@@ -490,23 +487,6 @@ int sq__group_read(struct arena *a, sqlite3_stmt *st, struct store_group *g)
     g->users_count = sqlite3_column_int64(st, 16);
     g->human_count = sqlite3_column_int64(st, 17);
     return g->name ? 0 : R_ENOMEM;
-}
-
-static int sq_group_one(struct sq_conn *c, struct arena *a, sqlite3_stmt *st,
-                        struct store_group *out)
-{
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
-        sqlite3_reset(st);
-        return R_ENOTFOUND;
-    }
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return sq__err(c, rc);
-    }
-    rc = sq__group_read(a, st, out);
-    sqlite3_reset(st);
-    return rc;
 }
 
 static int sq_group_insert(struct store_conn *sc, struct store_group *g)
@@ -555,7 +535,7 @@ static int sq_group_get_by_name(struct store_conn *sc, struct arena *a, int64_t 
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, team_id);
     sq__bind_text(st, 2, name);
-    return sq_group_one(c, a, st, out);
+    return sq__one(c, a, st, sq__group_read, out);
 }
 
 static int sq_group_get_by_uuid(struct store_conn *sc, struct arena *a, int64_t team_id,
@@ -568,7 +548,7 @@ static int sq_group_get_by_uuid(struct store_conn *sc, struct arena *a, int64_t 
         return R_ESTORE;
     sq__bind_text(st, 1, uuid);
     sqlite3_bind_int64(st, 2, team_id);
-    return sq_group_one(c, a, st, out);
+    return sq__one(c, a, st, sq__group_read, out);
 }
 
 static int sq_group_get_builtin(struct store_conn *sc, struct arena *a, int64_t team_id,
@@ -580,7 +560,7 @@ static int sq_group_get_builtin(struct store_conn *sc, struct arena *a, int64_t 
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, team_id);
-    return sq_group_one(c, a, st, out);
+    return sq__one(c, a, st, sq__group_read, out);
 }
 
 static int sq_group_update_roles(struct store_conn *sc, int64_t group_id, unsigned roles,
