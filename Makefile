@@ -10,7 +10,10 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 LIB_SRC := $(shell find src -name '*.c' ! -path 'src/cli/main.c' | sort)
-LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+# The OpenAPI document: api/openapi.yaml first, then the dialects' parts, bundled into C.
+API_YAML := api/openapi.yaml $(sort $(filter-out api/openapi.yaml,$(wildcard api/*.yaml)))
+GEN_OBJ := $(BUILD)/obj/gen/openapi.o
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(GEN_OBJ)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
@@ -26,6 +29,19 @@ deps:
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/tools/openapi-bundle: tools/openapi-bundle.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(shell pkg-config --cflags yaml-0.1 jansson 2>/dev/null) -o $@ $< \
+	  $(shell pkg-config --libs yaml-0.1 jansson 2>/dev/null)
+
+$(BUILD)/gen/openapi.c: $(API_YAML) $(BUILD)/tools/openapi-bundle
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/openapi-bundle $(BUILD)/gen/openapi.json $@ $(API_YAML)
+
+$(GEN_OBJ): $(BUILD)/gen/openapi.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/libroster.a: $(LIB_OBJ)
 	@rm -f $@
@@ -65,7 +81,7 @@ sanitize:
 
 format-check:
 	@if command -v clang-format >/dev/null; then \
-	  clang-format --dry-run -Werror $$(find src tests/unit fuzz bench -name '*.[ch]') && \
+	  clang-format --dry-run -Werror $$(find src tests/unit fuzz bench tools -name '*.[ch]') && \
 	  echo "format: clean"; \
 	else echo "format: clang-format not installed, skipped"; fi
 

@@ -11,6 +11,7 @@
 #include "api/app.h"
 #include "api/asa/asa.h"
 #include "api/okta/okta.h"
+#include "api/openapi.h"
 #include "cli/cli.h"
 #include "util/buf.h"
 
@@ -199,7 +200,15 @@ int cli_serve(int argc, char **argv)
         .worker_init = api_worker_init,
         .worker_fini = api_worker_fini,
     };
-    const struct http_dialect *dialects[] = {&asa_dialect, &okta_dialect};
+    /* Routes outside both dialects answer errors in the ASA format, the server's default. */
+    const struct http_dialect meta_dialect = {
+        .name = "meta",
+        .prefix = "/openapi.json",
+        .routes = api_meta_routes,
+        .nroutes = api_meta_nroutes,
+        .render_error = asa_render_input_error,
+    };
+    const struct http_dialect *dialects[] = {&asa_dialect, &okta_dialect, &meta_dialect};
     srv = http_server_start(&cfg, dialects, sizeof(dialects) / sizeof(dialects[0]), &app);
     if (!srv)
         goto out;

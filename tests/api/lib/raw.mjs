@@ -1,5 +1,6 @@
 // Raw HTTP/1.1 over a TCP socket: for pipelining and other things node:http will not send.
 import net from 'node:net';
+import { validateResponse } from './openapi.mjs';
 
 // Parses as many complete responses as `buf` holds; returns {responses, rest}.
 export function parseResponses(buf, { headRequests = 0 } = {}) {
@@ -66,6 +67,7 @@ export function parseResponses(buf, { headRequests = 0 } = {}) {
 // no further chunk is written once the server has started answering (as a careful client
 // does when a server rejects an upload early).
 export function rawExchange(port, data, count, { timeout = 10000, gapMs = 0, onData, stopOnData = false } = {}) {
+  const sent = Buffer.concat((Array.isArray(data) ? data : [data]).map((c) => Buffer.from(c))).toString('latin1');
   return new Promise((res, rej) => {
     const sock = net.connect(port, '127.0.0.1');
     let buf = Buffer.alloc(0);
@@ -75,6 +77,9 @@ export function rawExchange(port, data, count, { timeout = 10000, gapMs = 0, onD
       finished = true;
       clearTimeout(timer);
       sock.destroy();
+      if (!err) {
+        try { validateAll(sent, val); } catch (e) { err = e; }
+      }
       if (err) rej(err); else res(val);
     };
     const timer = setTimeout(() => finish(new Error(`timeout waiting for ${count} responses; got: ${JSON.stringify(buf.toString('latin1').slice(0, 2000))}`)), timeout);
@@ -109,5 +114,17 @@ export function rawExchange(port, data, count, { timeout = 10000, gapMs = 0, onD
         if (gapMs) await new Promise((r) => setTimeout(r, gapMs));
       }
     });
+  });
+}
+
+// Pairs responses with the request lines that were sent (pipelined requests are answered in
+// order) and validates each against the OpenAPI document; a response to bytes that were no
+// request line is checked as an unrouted path.
+function validateAll(sent, responses) {
+  const lines = [...sent.matchAll(/([A-Z]+) (\S+) HTTP\/1\.[01]\r?\n/g)].map((m) => ({ method: m[1], target: m[2] }));
+  responses.forEach((r, i) => {
+    const q = lines[i] ?? { method: 'GET', target: '/' };
+    const target = q.target.startsWith('/') ? q.target : '/';
+    validateResponse(q.method, `http://127.0.0.1${target}`, r);
   });
 }

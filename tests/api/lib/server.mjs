@@ -10,6 +10,7 @@ import https from 'node:https';
 import net from 'node:net';
 import assert from 'node:assert/strict';
 import { before, after } from 'node:test';
+import { setDocument, documentLoaded, validateResponse, assertAllValidated } from './openapi.mjs';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 // ROSTER_BIN lets `make sanitize` run the same suite against build-san/roster.
@@ -52,7 +53,9 @@ export async function runCliJson(args) {
 
 // One HTTP request with full control over method, path, headers and body bytes.
 // Returns {status, headers (lower-case keys), json (undefined if body not JSON), text, raw (Buffer)}.
-export function httpRequest(url, { method = 'GET', headers = {}, body, tls = false, timeout = 30000, agent } = {}) {
+// Every response is validated against the served OpenAPI document (lib/openapi.mjs) unless
+// validate is false (only for fetching that document itself).
+export function httpRequest(url, { method = 'GET', headers = {}, body, tls = false, timeout = 30000, agent, validate = true } = {}) {
   const u = new URL(url);
   const mod = u.protocol === 'https:' ? https : http;
   return new Promise((res, rej) => {
@@ -76,7 +79,14 @@ export function httpRequest(url, { method = 'GET', headers = {}, body, tls = fal
         if (text.length) {
           try { json = JSON.parse(text); } catch { json = undefined; }
         }
-        res({ status: resp.statusCode, headers: resp.headers, rawHeaders: resp.rawHeaders, json, text, raw });
+        const r = { status: resp.statusCode, headers: resp.headers, rawHeaders: resp.rawHeaders, json, text, raw };
+        try {
+          if (validate) validateResponse(method, url, r);
+        } catch (e) {
+          rej(e);
+          return;
+        }
+        res(r);
       });
       resp.on('error', rej);
     });
@@ -191,6 +201,11 @@ export async function startServer(opts = {}, s = {}) {
     }
   };
   await launch();
+  if (!documentLoaded()) {
+    const d = await httpRequest(`${s.base}/openapi.json`, { validate: false });
+    assert.equal(d.status, 200, `GET /openapi.json: ${d.status} ${d.text.slice(0, 300)}`);
+    setDocument(d.json);
+  }
 
   // Stops the server (asserting a clean exit 0) and serves the same store again (new port).
   s.restart = async () => {
@@ -284,6 +299,7 @@ export function useServer(opts = {}) {
     const alive = s.exit === null;
     const ex = await s.stop();
     try {
+      assertAllValidated();
       assert.ok(alive, `roster serve died during the tests (code ${ex.code}, signal ${ex.signal}); stderr:\n${s.stderr.slice(-4000)}`);
       assert.deepEqual(ex, { code: 0, signal: null },
         `roster serve must exit 0 on SIGTERM; got code ${ex.code} signal ${ex.signal}; stderr:\n${s.stderr.slice(-4000)}`);
