@@ -1,5 +1,5 @@
 // Okta dialect, groups: the official SDK (@okta/okta-sdk-nodejs) against the real server;
-// every body validated against Okta's OpenAPI schema of its operation.
+// every body validated against Roster's OpenAPI document (api/okta.yaml).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServer } from './lib/server.mjs';
