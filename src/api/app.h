@@ -28,7 +28,8 @@ int api_core_ctx(struct http_request *req, struct core_ctx *cx);
 
 /* Starts a JSON response body with the status; write it with w, then api_json_end. */
 void api_json_begin(struct http_response *resp, int status, struct jw *w);
-/* Finishes the body: a body that outgrew its buffer becomes a 500. */
+/* Finishes the body; one that outgrew its buffer stays marked, and the router answers a 500
+ * in the dialect's error format. */
 void api_json_end(struct http_response *resp, struct jw *w);
 
 /* An ISO-8601 UTC time with milliseconds, or null for 0. */

@@ -69,10 +69,8 @@ export function setDocument(doc) {
   ajv.addSchema({ $id: 'roster', components: rebase(doc.components ?? {}) });
   const ops = [];
   for (const [p, item] of Object.entries(doc.paths ?? {})) {
-    const segs = p.split('/');
-    const re = new RegExp('^' + segs.map((s) => (/^\{[^}]+\}$/.test(s) ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/') + '$');
-    const templated = segs.filter((s) => s.startsWith('{')).length;
-    ops.push({ path: p, re, item, templated });
+    const segs = p.split('/').filter(Boolean).map((x) => (/^\{[^}]+\}$/.test(x) ? null : x));
+    ops.push({ path: p, segs, item, templated: segs.filter((x) => x === null).length });
   }
   // Literal segments win over templates, as in the router (…/users/me before …/users/{id}).
   ops.sort((a, b) => a.templated - b.templated);
@@ -83,12 +81,14 @@ export function documentLoaded() {
   return state !== null;
 }
 
-// The path as the router reads it: one doubled leading '/' and one trailing '/' are accepted.
-function routePath(url) {
-  let p = new URL(url, 'http://x').pathname;
-  if (p.startsWith('//')) p = p.slice(1);
-  if (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
-  return p;
+// The decoded path segments as the router reads them: the raw path (no dot-segment removal),
+// split on '/', empty segments dropped, each %XX-decoded (an undecodable one stays raw).
+function routeSegs(url) {
+  const m = /^[a-z]+:\/\/[^/?#]*([^?#]*)/i.exec(url);
+  const raw = m ? m[1] : url.split(/[?#]/)[0];
+  return raw.split('/').filter(Boolean).map((x) => {
+    try { return decodeURIComponent(x); } catch { return x; }
+  });
 }
 
 function resolve(obj) {
@@ -99,15 +99,20 @@ function resolve(obj) {
   return o;
 }
 
-function find(method, path) {
+function matches(o, segs) {
+  return o.segs.length === segs.length && o.segs.every((x, i) => x === null || x === segs[i]);
+}
+
+function find(method, segs) {
   const m = method.toLowerCase() === 'head' ? 'get' : method.toLowerCase();
-  const byPath = state.ops.filter((o) => o.re.test(path));
+  const byPath = state.ops.filter((o) => matches(o, segs));
   for (const o of byPath) if (o.item[m]) return { op: o.item[m], path: o.path, pathKnown: true };
   return { op: null, path: byPath[0]?.path ?? null, pathKnown: byPath.length > 0 };
 }
 
-function errorSchemaFor(path) {
-  return path.startsWith('/api/') ? 'OktaError' : 'AsaError';
+// The dialect a path belongs to, by its first segments (as the router picks it).
+function errorSchemaFor(segs) {
+  return segs[0] === 'api' && segs[1] === 'v1' ? 'OktaError' : 'AsaError';
 }
 
 function compile(key, schema) {
@@ -124,26 +129,28 @@ const isJsonType = (ct) => /^application\/(.+\+)?json\b/i.test(ct ?? '');
 // Validates one response. r: {status, headers (lower-case keys), text, json}.
 export function validateResponse(method, url, r) {
   if (!state) return;
-  const path = routePath(url);
+  const segs = routeSegs(url);
+  const path = `/${segs.join('/')}`;
   const where = `${method} ${path} → ${r.status}`;
   const ct = r.headers?.['content-type'];
   const hasBody = typeof r.text === 'string' && r.text.length > 0 && method !== 'HEAD';
 
-  // The HTTP library's own pages for requests it refuses itself (see the document's info).
-  if (hasBody && /^text\/html/i.test(ct ?? '') && (r.status === 400 || r.status === 431)) {
+  // The HTTP library's own pages for requests it refuses itself (see the document's info):
+  // HTML, or no Content-Type at all.
+  if (hasBody && !isJsonType(ct) && (!ct || /^text\/html/i.test(ct)) && (r.status === 400 || r.status === 431)) {
     report.foreign.push(where);
     return;
   }
 
-  const { op, path: tpl, pathKnown } = find(method, path);
+  const { op, path: tpl, pathKnown } = find(method, segs);
   let schema;
   let label;
   if (!op) {
     assert.ok(UNROUTED.has(r.status), `${where}: no operation serves this ${pathKnown ? 'method' : 'path'} ` +
       `(${tpl ?? 'no path'}), so only ${[...UNROUTED].join('/')} may answer: ${r.text?.slice(0, 300)}`);
     if (pathKnown && r.status === 404) assert.fail(`${where}: a documented path answers 404 for an undocumented method (405 expected)`);
-    schema = { $ref: `#/components/schemas/${errorSchemaFor(path)}` };
-    label = `unrouted ${errorSchemaFor(path)}`;
+    schema = { $ref: `#/components/schemas/${errorSchemaFor(segs)}` };
+    label = `unrouted ${errorSchemaFor(segs)}`;
   } else {
     const resp = resolve(op.responses?.[String(r.status)]);
     assert.ok(resp, `${where}: status ${r.status} is not among the responses of ${op.operationId} ` +
