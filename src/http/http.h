@@ -124,8 +124,9 @@ struct http_dialect {
 
 /* ---- pure parsers (no I/O, no globals): unit-tested and fuzzed ---- */
 
-/* Splits a raw path into decoded segments: collapses repeated '/', ignores a trailing '/',
- * decodes %XX (rejects bad escapes and %00). Segments are allocated in the arena. */
+/* Splits a raw path into decoded segments: accepts a doubled leading "//" and one trailing
+ * '/'; any other empty segment → R_ENOTFOUND (never collapsed, which would shift route
+ * parameters). Decodes %XX (rejects bad escapes and %00). Segments live in the arena. */
 int http_parse_path(struct arena *a, struct slice raw, struct slice *segs, size_t max,
                     size_t *nsegs);
 /* Parses a raw query string: '&'-separated, '+' and %20 decode to ' ', bad %XX → error,

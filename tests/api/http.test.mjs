@@ -40,6 +40,30 @@ test('a doubled leading slash (//v1/…) is accepted', async () => {
   assertStatus(t, 200);
 });
 
+test('an empty path segment is 404 (never collapsed); only a leading // and one trailing / are accepted', async () => {
+  // A group named "users" is what groups//users would read if '//' were collapsed.
+  assertStatus(await s.asa('POST', 'groups', { body: { name: 'users', roles: [] } }), 201);
+  assertStatus(await s.asa('POST', 'groups', { body: { name: 'victim', roles: [] } }), 201);
+  for (const p of ['groups//users', 'groups/owners//users', `/v1/teams/${TEAM}//groups`, `/v1//teams/${TEAM}/groups`,
+    'groups//', 'groups/owners//', `///v1/teams/${TEAM}/groups`, 'groups/owners/users//', `//v1/teams/${TEAM}/groups//users`]) {
+    const r = await s.asa('GET', p);
+    assertError(r, 404);
+  }
+  // a write through an empty segment changes nothing
+  assertError(await s.asa('DELETE', 'groups//victim'), 404);
+  assertError(await s.asa('POST', 'groups/victim//users', { body: { name: 'carol.x' } }), 404);
+  assert.deepEqual(assertList(await s.asa('GET', 'groups/victim/users')), []);
+  assertStatus(await s.asa('GET', 'groups/victim'), 200);
+  // what stays accepted
+  assert.deepEqual(names(assertList(await s.asa('GET', 'groups/'))), ['d.ots', 'everyone', 'owners', 'users', 'victim']);
+  assert.deepEqual(names(assertList(await s.asa('GET', `//v1/teams/${TEAM}/groups/`))), ['d.ots', 'everyone', 'owners', 'users', 'victim']);
+  const u = await s.asa('GET', 'groups/users');
+  assertStatus(u, 200);
+  assertGroup(u.json, { name: 'users' });
+  assertStatus(await s.asa('DELETE', 'groups/users/'), 204);
+  assertStatus(await s.asa('DELETE', 'groups/victim'), 204);
+});
+
 test('percent-encoded path segments are decoded', async () => {
   let r = await s.asa('GET', 'groups/%6Fwners');
   assertStatus(r, 200);

@@ -53,6 +53,25 @@ describe('raw HTTP', () => {
     assertOktaError(await api(s, 'GET', '/api/v1/groups?limit=abc'), 400, 'E0000029');
   });
 
+  test('an empty path segment is 404 E0000008 (never collapsed); a trailing / and a leading // still work', async () => {
+    const g = await api(s, 'POST', '/api/v1/groups', { body: { profile: { name: 'Slashes' } } });
+    assert.equal(g.status, 200, g.text);
+    const u = await api(s, 'POST', '/api/v1/users?activate=false', { body: { profile: { login: 'slash@example.com', email: 'slash@example.com' } } });
+    assert.equal(u.status, 200, u.text);
+    assert.equal((await api(s, 'PUT', `/api/v1/groups/${g.json.id}/users/${u.json.id}`)).status, 204);
+    for (const p of ['/api/v1/groups//users', `/api/v1/groups/${g.json.id}//users`, '/api/v1//groups', '/api//v1/groups',
+      '/api/v1/groups//', `/api/v1/groups/${g.json.id}//`, '///api/v1/groups', `//api/v1/groups/${g.json.id}/users//`]) {
+      assertOktaError(await api(s, 'GET', p), 404, 'E0000008');
+    }
+    // writes through an empty segment change nothing
+    assertOktaError(await api(s, 'DELETE', `/api/v1/groups/${g.json.id}/users//${u.json.id}`), 404, 'E0000008');
+    assertOktaError(await api(s, 'DELETE', `/api/v1/groups//${g.json.id}`), 404, 'E0000008');
+    const members = await api(s, 'GET', `/api/v1/groups/${g.json.id}/users/`);
+    assert.equal(members.status, 200, members.text);
+    assert.deepEqual(members.json.map((x) => x.id), [u.json.id]);
+    assert.equal((await api(s, 'GET', `//api/v1/groups/${g.json.id}`)).status, 200);
+  });
+
   test('malformed JSON → 400 E0000003; other media types → 400 E0000021; empty lifecycle POST is fine', async () => {
     assertOktaError(await api(s, 'POST', '/api/v1/groups', { raw: '{"profile":', headers: { 'Content-Type': 'application/json' } }), 400, 'E0000003');
     assertOktaError(await api(s, 'POST', '/api/v1/groups', { raw: 'name=x', headers: { 'Content-Type': 'text/plain' } }), 400, 'E0000021');
