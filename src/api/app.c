@@ -1,5 +1,6 @@
-/* Shared dialect plumbing: worker contexts and JSON responses. */
+/* Shared dialect plumbing: worker contexts, rate-limit budgets and JSON responses. */
 #include <stdlib.h>
+#include <time.h>
 
 #include "api/app.h"
 #include "util/err.h"
@@ -35,6 +36,20 @@ int api_core_ctx(struct http_request *req, struct core_ctx *cx)
     cx->st = w->st;
     cx->a = req->arena;
     return 0;
+}
+
+int api_rate_limit(struct http_request *req, const char *principal, struct http_rl_state *st)
+{
+    struct api_app *app = req->app;
+    *st = (struct http_rl_state){0};
+    if (!app || !app->rl)
+        return 0;
+    char peer[HTTP_RL_PEER_KEY_MAX];
+    if (!principal) {
+        http_ratelimit_peer_key(req->peer, peer);
+        principal = peer;
+    }
+    return http_ratelimit_take(app->rl, principal, (long long)time(NULL), st) ? 0 : R_ELIMIT;
 }
 
 void api_json_begin(struct http_response *resp, int status, struct jw *w)

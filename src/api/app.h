@@ -26,6 +26,11 @@ void api_worker_fini(void *app, void *worker);
  * R_EBUSY when the worker has no store connection. */
 int api_core_ctx(struct http_request *req, struct core_ctx *cx);
 
+/* Counts this request in the rate-limit window of principal, or of the client's address
+ * (its /64 for IPv6) when principal is NULL. 0 when allowed, R_ELIMIT when the window is
+ * used up; st->limit == 0 when limits are off (no headers then). */
+int api_rate_limit(struct http_request *req, const char *principal, struct http_rl_state *st);
+
 /* Starts a JSON response body with the status; write it with w, then api_json_end. */
 void api_json_begin(struct http_response *resp, int status, struct jw *w);
 /* Finishes the body; one that outgrew its buffer stays marked, and the router answers a 500

@@ -12,6 +12,7 @@ static void usage(FILE *f)
           "         [--access-log on|off] [--tls-cert FILE --tls-key FILE] [--threads N]\n"
           "         [--max-body BYTES] [--max-header BYTES] [--max-connections N]\n"
           "         [--idle-timeout SECONDS] [--json-depth N] [--max-expression BYTES]\n"
+          "         [--rate-limit-window SECONDS]   (for tests: window length, default 60)\n"
           "  init   --team NAME [--store URL]      bootstrap a team, print its credentials\n"
           "  user add --team T --name N --email E --first F --last L [--store URL]\n"
           "  token add --team T --user NAME [--store URL]   mint an Okta API token\n"

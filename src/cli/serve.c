@@ -80,6 +80,7 @@ int cli_serve(int argc, char **argv)
         {"idle-timeout", required_argument, NULL, 'I'},
         {"json-depth", required_argument, NULL, 'J'},
         {"max-expression", required_argument, NULL, 'E'},
+        {"rate-limit-window", required_argument, NULL, 'W'},
         {0, 0, 0, 0},
     };
     /* Every limit is explicit and configurable (DESIGN.md §6): flag, value, bounds. */
@@ -95,6 +96,8 @@ int cli_serve(int argc, char **argv)
         {'I', "--idle-timeout", 30, 1, 3600},
         {'J', "--json-depth", 32, 2, 1000},
         {'E', "--max-expression", 4096, 16, 1024 * 1024},
+        /* for tests: shorter windows keep rate-limit tests to seconds */
+        {'W', "--rate-limit-window", HTTP_RL_WINDOW_DEFAULT, 1, 3600},
     };
     const char *listen = getenv("ROSTER_LISTEN"), *store = NULL;
     const char *public_url = getenv("ROSTER_PUBLIC_URL");
@@ -109,7 +112,7 @@ int cli_serve(int argc, char **argv)
         case 'p': public_url = optarg; break;
         case 'r':
             if (slice_parse_u64(slice_from_cstr(optarg), &rate) || rate > 1000000) {
-                fputs("roster serve: --rate-limit takes requests per minute\n", stderr);
+                fputs("roster serve: --rate-limit takes requests per window (a minute)\n", stderr);
                 return 2;
             }
             break;
@@ -120,6 +123,7 @@ int cli_serve(int argc, char **argv)
         case 'I':
         case 'J':
         case 'E':
+        case 'W':
             for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
                 struct limit *l = &limits[i];
                 if (l->opt != o)
@@ -175,7 +179,11 @@ int cli_serve(int argc, char **argv)
         goto out;
     }
     store_close(probe);
-    app.rl = http_ratelimit_new((unsigned)rate);
+    app.rl = http_ratelimit_new((unsigned)rate, (unsigned)limits[7].value);
+    if (rate && !app.rl) {
+        fputs("roster serve: cannot start the rate limiter\n", stderr);
+        goto out;
+    }
 
     sigset_t set;
     sigemptyset(&set);

@@ -124,8 +124,9 @@ struct http_dialect {
 
 /* ---- pure parsers (no I/O, no globals): unit-tested and fuzzed ---- */
 
-/* Splits a raw path into decoded segments: collapses repeated '/', ignores a trailing '/',
- * decodes %XX (rejects bad escapes and %00). Segments are allocated in the arena. */
+/* Splits a raw path into decoded segments: accepts a doubled leading "//" and one trailing
+ * '/'; any other empty segment → R_ENOTFOUND (never collapsed, which would shift route
+ * parameters). Decodes %XX (rejects bad escapes and %00). Segments live in the arena. */
 int http_parse_path(struct arena *a, struct slice raw, struct slice *segs, size_t max,
                     size_t *nsegs);
 /* Parses a raw query string: '&'-separated, '+' and %20 decode to ' ', bad %XX → error,
@@ -144,20 +145,28 @@ int http_url_encode(struct buf *b, struct slice s);
 bool http_route_match(const char *pattern, const struct slice *segs, size_t nsegs,
                       struct slice *params, size_t *nparams);
 
-/* ---- rate limiting (token bucket per principal, thread-safe) ---- */
+/* ---- rate limiting (fixed windows per principal, thread-safe) ---- */
+
+#define HTTP_RL_WINDOW_DEFAULT 60 /* seconds, as Okta's windows */
+#define HTTP_RL_PEER_KEY_MAX 64   /* "ip:" + an IPv6 text + "/64" + NUL fits */
 
 struct http_ratelimit;
 struct http_rl_state {
-    unsigned limit;     /* requests per minute */
-    unsigned remaining; /* after this request */
-    long long reset;    /* UNIX seconds when the bucket is full again */
-    long long retry_at; /* UNIX seconds when one request is allowed again */
+    unsigned limit;     /* requests per window */
+    unsigned remaining; /* left in the window after this request (0 when refused) */
+    long long reset;    /* UNIX seconds when the window ends: the same all through it */
 };
-/* per_minute == 0 → returns NULL (limits off). */
-struct http_ratelimit *http_ratelimit_new(unsigned per_minute);
-/* Takes one request for key at time now (UNIX seconds); true when allowed. */
+/* limit == 0 → returns NULL (limits off); window in seconds, 0 → HTTP_RL_WINDOW_DEFAULT.
+ * NULL too when out of memory. */
+struct http_ratelimit *http_ratelimit_new(unsigned limit, unsigned window);
+/* Counts one request for key at time now (UNIX seconds); true when allowed, false when the
+ * key's window already holds limit requests. */
 bool http_ratelimit_take(struct http_ratelimit *rl, const char *key, long long now,
                          struct http_rl_state *st);
+/* The rate-limit key of a client address as net formats it ("a.b.c.d:port", "[v6]:port"):
+ * the IPv4 address, or the IPv6 address's /64 (IPv4-mapped ones count as IPv4); never the
+ * port. Unparseable addresses share the key "ip:-". */
+void http_ratelimit_peer_key(const char *peer, char out[HTTP_RL_PEER_KEY_MAX]);
 void http_ratelimit_free(struct http_ratelimit *rl);
 
 /* ---- server ---- */

@@ -50,16 +50,25 @@ static int decode_component(struct arena *a, struct slice s, bool plus_space, st
 int http_parse_path(struct arena *a, struct slice raw, struct slice *segs, size_t max,
                     size_t *nsegs)
 {
-    size_t n = 0, i = 0;
+    size_t n = 0, i = 0, end = raw.n;
     *nsegs = 0;
-    while (i < raw.n) {
-        while (i < raw.n && raw.p[i] == '/')
-            i++;
-        if (i == raw.n)
-            break;
+    /* the only empty segments allowed: a doubled leading "//" and one trailing '/' */
+    if (i < end && raw.p[i] == '/')
+        i++;
+    if (i < end && raw.p[i] == '/')
+        i++;
+    if (end > i && raw.p[end - 1] == '/')
+        end--;
+    if (i == end)
+        return 0;
+    for (;;) {
         size_t start = i;
-        while (i < raw.n && raw.p[i] != '/')
+        while (i < end && raw.p[i] != '/')
             i++;
+        if (i == start) {
+            *nsegs = n;
+            return R_ENOTFOUND; /* no route has an empty segment; collapsing would shift them */
+        }
         if (n == max) {
             *nsegs = n;
             return R_ETOOBIG; /* segs holds the first max segments */
@@ -70,6 +79,9 @@ int http_parse_path(struct arena *a, struct slice raw, struct slice *segs, size_
             return rc;
         }
         n++;
+        if (i == end)
+            break;
+        i++; /* the '/': a segment must follow */
     }
     *nsegs = n;
     return 0;

@@ -1,49 +1,55 @@
-/* Token-bucket rate limiter keyed by principal: bounded number of keys (least recently used
- * evicted), one mutex, time passed in by the caller so tests control the clock. */
+/* Fixed-window rate limiter keyed by principal (Okta's model, reference/okta.md §6): a key's
+ * window opens with its first request and lasts `window` seconds, in which `limit` requests
+ * pass. Keys hash with SipHash under a random key, so nobody can aim keys at one chain; the
+ * number of keys is bounded (least recently used evicted); one mutex; the caller passes the
+ * time so tests control the clock. */
+#include <arpa/inet.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "http/http.h"
+#include "util/err.h"
 
 #define RL_MAX_KEYS 65536u
 #define RL_BUCKETS 65536u /* hash buckets; power of two */
 
-/* Tokens are kept in 1/60ths so that a refill of per_minute tokens per 60 s is exact in
- * whole seconds: one second adds per_minute units, one request costs 60 units. */
-#define RL_UNIT 60ull
-
 struct rl_entry {
     struct rl_entry *hnext;               /* hash chain */
     struct rl_entry *lru_prev, *lru_next; /* most recent at head */
-    unsigned long long units;
-    long long last; /* time of the last refill */
+    long long start;                      /* first second of the current window */
+    unsigned used;                        /* requests counted in it, at most the limit */
     uint64_t hash;
     char key[]; /* NUL-terminated copy */
 };
 
 struct http_ratelimit {
-    pthread_mutex_t mu; /* guards everything below */
-    unsigned per_minute;
+    pthread_mutex_t mu; /* guards everything below but the constants */
+    unsigned limit;
+    long long window;
+    unsigned char hkey[crypto_shorthash_KEYBYTES];
     size_t nkeys;
     struct rl_entry *lru_head, *lru_tail;
     struct rl_entry *buckets[RL_BUCKETS];
 };
 
-static uint64_t rl_hash(const char *s)
+static uint64_t rl_hash(const struct http_ratelimit *rl, const char *s)
 {
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ull;
-    }
+    unsigned char out[crypto_shorthash_BYTES];
+    uint64_t h;
+    crypto_shorthash(out, (const unsigned char *)s, strlen(s), rl->hkey);
+    memcpy(&h, out, sizeof(h));
     return h;
 }
 
-struct http_ratelimit *http_ratelimit_new(unsigned per_minute)
+struct http_ratelimit *http_ratelimit_new(unsigned limit, unsigned window)
 {
-    if (per_minute == 0)
+    if (limit == 0)
+        return NULL;
+    if (sodium_init() < 0)
         return NULL;
     struct http_ratelimit *rl = calloc(1, sizeof(*rl));
     if (!rl)
@@ -52,7 +58,9 @@ struct http_ratelimit *http_ratelimit_new(unsigned per_minute)
         free(rl);
         return NULL;
     }
-    rl->per_minute = per_minute;
+    rl->limit = limit;
+    rl->window = window ? window : HTTP_RL_WINDOW_DEFAULT;
+    crypto_shorthash_keygen(rl->hkey);
     return rl;
 }
 
@@ -80,6 +88,9 @@ static void lru_push_front(struct http_ratelimit *rl, struct rl_entry *e)
         rl->lru_tail = e;
 }
 
+/* Drops the least recently used key. Lossless while its window is over; otherwise more
+ * than RL_MAX_KEYS keys were seen within one window and that key starts afresh (fail
+ * open) rather than the table growing without bound. */
 static void evict_oldest(struct http_ratelimit *rl)
 {
     struct rl_entry *e = rl->lru_tail;
@@ -95,10 +106,10 @@ static void evict_oldest(struct http_ratelimit *rl)
     rl->nkeys--;
 }
 
-/* Returns the entry for key, created with a full bucket when new; NULL on OOM. */
+/* Returns the entry for key, created with a window opening now when new; NULL on OOM. */
 static struct rl_entry *lookup(struct http_ratelimit *rl, const char *key, long long now)
 {
-    uint64_t h = rl_hash(key);
+    uint64_t h = rl_hash(rl, key);
     struct rl_entry **head = &rl->buckets[h & (RL_BUCKETS - 1)];
     for (struct rl_entry *e = *head; e; e = e->hnext)
         if (e->hash == h && strcmp(e->key, key) == 0)
@@ -111,8 +122,8 @@ static struct rl_entry *lookup(struct http_ratelimit *rl, const char *key, long 
         return NULL;
     memcpy(e->key, key, klen + 1);
     e->hash = h;
-    e->units = (unsigned long long)rl->per_minute * RL_UNIT;
-    e->last = now;
+    e->start = now;
+    e->used = 0;
     e->lru_prev = e->lru_next = NULL;
     e->hnext = *head;
     *head = e;
@@ -121,52 +132,84 @@ static struct rl_entry *lookup(struct http_ratelimit *rl, const char *key, long 
     return e;
 }
 
-static long long ceil_div(unsigned long long a, unsigned long long b)
-{
-    return (long long)((a + b - 1) / b);
-}
-
 bool http_ratelimit_take(struct http_ratelimit *rl, const char *key, long long now,
                          struct http_rl_state *st)
 {
     if (!rl) {
         if (st)
-            *st = (struct http_rl_state){0, 0, now, now};
+            *st = (struct http_rl_state){0, 0, now};
         return true;
     }
-    bool ok;
-    unsigned long long cap = (unsigned long long)rl->per_minute * RL_UNIT;
-    unsigned long long rate = rl->per_minute; /* units per second */
     pthread_mutex_lock(&rl->mu);
     struct rl_entry *e = lookup(rl, key ? key : "", now);
     if (!e) {
         /* out of memory: fail open rather than refuse service */
         pthread_mutex_unlock(&rl->mu);
         if (st)
-            *st = (struct http_rl_state){rl->per_minute, rl->per_minute, now, now};
+            *st = (struct http_rl_state){rl->limit, rl->limit, now + rl->window};
         return true;
     }
-    if (now > e->last) {
-        unsigned long long elapsed = (unsigned long long)(now - e->last);
-        unsigned long long room = cap - e->units;
-        e->units = elapsed >= room / rate + 1 ? cap : e->units + elapsed * rate;
-        e->last = now;
+    /* a clock going backwards stays in the current window */
+    if (now >= e->start + rl->window) {
+        e->start = now;
+        e->used = 0;
     }
-    ok = e->units >= RL_UNIT;
+    bool ok = e->used < rl->limit;
     if (ok)
-        e->units -= RL_UNIT;
+        e->used++;
     if (e != rl->lru_head) {
         lru_unlink(rl, e);
         lru_push_front(rl, e);
     }
     if (st) {
-        st->limit = rl->per_minute;
-        st->remaining = (unsigned)(e->units / RL_UNIT);
-        st->reset = now + ceil_div(cap - e->units, rate);
-        st->retry_at = e->units >= RL_UNIT ? now : now + ceil_div(RL_UNIT - e->units, rate);
+        st->limit = rl->limit;
+        st->remaining = rl->limit - e->used;
+        st->reset = e->start + rl->window;
     }
     pthread_mutex_unlock(&rl->mu);
     return ok;
+}
+
+void http_ratelimit_peer_key(const char *peer, char out[HTTP_RL_PEER_KEY_MAX])
+{
+    char host[INET6_ADDRSTRLEN], txt[INET6_ADDRSTRLEN];
+    const char *p = peer ? peer : "";
+    /* "[v6]:port" or "v4:port": the port never counts */
+    const char *end = strchr(p, ':') == strrchr(p, ':') ? strchr(p, ':') : NULL;
+    size_t n;
+    if (p[0] == '[') {
+        p++;
+        end = strchr(p, ']');
+        n = end ? (size_t)(end - p) : 0; /* no ']': malformed */
+    } else {
+        n = end ? (size_t)(end - p) : strlen(p);
+    }
+    struct in_addr a4;
+    struct in6_addr a6;
+    bool v4 = false;
+    if (n && n < sizeof(host)) {
+        memcpy(host, p, n);
+        host[n] = 0;
+        v4 = inet_pton(AF_INET, host, &a4) == 1;
+        if (!v4 && inet_pton(AF_INET6, host, &a6) == 1) {
+            if (IN6_IS_ADDR_V4MAPPED(&a6)) {
+                /* an IPv4 client of a dual-stack socket counts as that IPv4 address */
+                memcpy(&a4, a6.s6_addr + 12, sizeof(a4));
+                v4 = true;
+            } else {
+                /* a /64 is what one host or site is handed: the whole prefix is one key */
+                memset(a6.s6_addr + 8, 0, 8);
+                if (inet_ntop(AF_INET6, &a6, txt, sizeof(txt))) {
+                    snprintf(out, HTTP_RL_PEER_KEY_MAX, "ip:%s/64", txt);
+                    return;
+                }
+            }
+        }
+    }
+    if (v4 && inet_ntop(AF_INET, &a4, txt, sizeof(txt)))
+        snprintf(out, HTTP_RL_PEER_KEY_MAX, "ip:%s", txt);
+    else
+        snprintf(out, HTTP_RL_PEER_KEY_MAX, "ip:-");
 }
 
 void http_ratelimit_free(struct http_ratelimit *rl)

@@ -199,7 +199,10 @@ int http__prepare(struct http_request *req, struct slice target,
     if (rc == R_ETOOBIG) {
         err = HTTP_IN_NOT_FOUND; /* no route has that many segments */
     } else if (rc) {
-        err = rc == R_ENOMEM ? HTTP_IN_INTERNAL : HTTP_IN_BAD_PATH;
+        /* an empty segment or a bad escape: the dialect comes from the raw segments */
+        err = rc == R_ENOTFOUND ? HTTP_IN_NOT_FOUND
+              : rc == R_ENOMEM  ? HTTP_IN_INTERNAL
+                                : HTTP_IN_BAD_PATH;
         struct slice raw[HTTP_MAX_SEGS];
         size_t nraw = split_raw(path, raw, HTTP_MAX_SEGS);
         *dialect = pick_dialect(dialects, ndialects, raw, nraw);

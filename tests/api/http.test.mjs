@@ -2,7 +2,8 @@
 // public URL and rate limits (DESIGN.md §3, §6, §7).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useServer, startServer, httpRequest } from './lib/server.mjs';
+import { useServer, startServer, httpRequest, runCli } from './lib/server.mjs';
+import { checkWindow, ASA_RL } from './lib/ratelimit.mjs';
 import { rawExchange } from './lib/raw.mjs';
 import { assertStatus, assertError, assertList, assertGroup, assertUser, parseLink, names } from './lib/asa.mjs';
 
@@ -38,6 +39,30 @@ test('a doubled leading slash (//v1/…) is accepted', async () => {
   assert.equal(r.json.name, 'owners');
   const t = await s.asa('POST', `//v1/teams/${TEAM}/service_token`, { token: null, body: { key_id: s.creds.key_id, key_secret: s.creds.key_secret } });
   assertStatus(t, 200);
+});
+
+test('an empty path segment is 404 (never collapsed); only a leading // and one trailing / are accepted', async () => {
+  // A group named "users" is what groups//users would read if '//' were collapsed.
+  assertStatus(await s.asa('POST', 'groups', { body: { name: 'users', roles: [] } }), 201);
+  assertStatus(await s.asa('POST', 'groups', { body: { name: 'victim', roles: [] } }), 201);
+  for (const p of ['groups//users', 'groups/owners//users', `/v1/teams/${TEAM}//groups`, `/v1//teams/${TEAM}/groups`,
+    'groups//', 'groups/owners//', `///v1/teams/${TEAM}/groups`, 'groups/owners/users//', `//v1/teams/${TEAM}/groups//users`]) {
+    const r = await s.asa('GET', p);
+    assertError(r, 404);
+  }
+  // a write through an empty segment changes nothing
+  assertError(await s.asa('DELETE', 'groups//victim'), 404);
+  assertError(await s.asa('POST', 'groups/victim//users', { body: { name: 'carol.x' } }), 404);
+  assert.deepEqual(assertList(await s.asa('GET', 'groups/victim/users')), []);
+  assertStatus(await s.asa('GET', 'groups/victim'), 200);
+  // what stays accepted
+  assert.deepEqual(names(assertList(await s.asa('GET', 'groups/'))), ['d.ots', 'everyone', 'owners', 'users', 'victim']);
+  assert.deepEqual(names(assertList(await s.asa('GET', `//v1/teams/${TEAM}/groups/`))), ['d.ots', 'everyone', 'owners', 'users', 'victim']);
+  const u = await s.asa('GET', 'groups/users');
+  assertStatus(u, 200);
+  assertGroup(u.json, { name: 'users' });
+  assertStatus(await s.asa('DELETE', 'groups/users/'), 204);
+  assertStatus(await s.asa('DELETE', 'groups/victim'), 204);
 });
 
 test('percent-encoded path segments are decoded', async () => {
@@ -276,42 +301,37 @@ test('--public-url decides the Link URLs', async () => {
   }
 });
 
-test('rate limit: --rate-limit 5 → X-RateLimit-* on every response, 429 + X-RateLimit-Retry-At', async () => {
-  const rl = await startServer({ team: 'limited', args: ['--rate-limit', '5'], probe: 'tcp' });
+test('rate limit: --rate-limit 60 in fixed windows → one X-RateLimit-Reset per window, 1–60 pass, the 61st is 429 + X-RateLimit-Retry-At (the window end)', async () => {
+  const W = 4; // --rate-limit-window: the test-only short window
+  const rl = await startServer({ team: 'limited', args: ['--rate-limit', '60', '--rate-limit-window', String(W)], probe: 'tcp' });
   try {
-    const t0 = Math.floor(Date.now() / 1000);
-    const rs = [];
-    for (let i = 0; i < 8; i++) rs.push(await rl.asa('GET', 'groups'));
-    const ok = rs.findIndex((r) => r.status === 429);
-    assert.ok(ok === 4 || ok === 5, `the 6th request in the minute (5th if the token exchange counts) is the first 429: ${rs.map((r) => r.status)}`);
-    for (const r of rs.slice(0, ok)) assertList(r);
-    for (const r of rs.slice(ok)) {
-      assertError(r, 429, 'too_many_requests');
-      const retry = r.headers['x-ratelimit-retry-at'];
-      assert.match(retry ?? '', /^\d+$/, `X-RateLimit-Retry-At is integer UNIX seconds: ${retry}`);
-      assert.ok(Number(retry) >= t0 && Number(retry) <= t0 + 120, `Retry-At is within the next minute or two: ${retry}`);
-    }
-    let prev = Infinity;
-    for (const [i, r] of rs.entries()) {
-      assert.equal(r.headers['x-ratelimit-limit'], '5', `X-RateLimit-Limit on response ${i}`);
-      const rem = r.headers['x-ratelimit-remaining'];
-      assert.match(rem ?? '', /^\d+$/, `X-RateLimit-Remaining on response ${i}: ${rem}`);
-      assert.ok(Number(rem) <= prev, 'Remaining never grows within the minute');
-      prev = Number(rem);
-      const reset = r.headers['x-ratelimit-reset'];
-      assert.match(reset ?? '', /^\d+$/, `X-RateLimit-Reset is integer UNIX seconds on response ${i}: ${reset}`);
-      assert.ok(Number(reset) >= t0 && Number(reset) <= t0 + 120, `Reset is within the next minute or two: ${reset}`);
-    }
-    assert.equal(rs[ok - 1].headers['x-ratelimit-remaining'], '0', 'the last allowed request leaves 0');
-    assert.equal(rs[0].headers['x-ratelimit-remaining'], String(4 - (5 - ok)));
+    await checkWindow(() => rl.asa('GET', 'groups'), ASA_RL, {
+      limit: 60,
+      window: W,
+      ok: (r, n) => assertList(r, `request ${n} of the window`),
+      refused: (r) => assertError(r, 429, 'too_many_requests'),
+    });
     // Another principal (another team's admin) has its own budget.
     const other = await rl.init('limited-too');
     const tok = await rl.tokenFor(other.key_id, other.key_secret, 'limited-too');
     const r = await rl.asa('GET', '/v1/teams/limited-too/groups', { token: tok });
     assertList(r, 'another principal is not throttled');
-    assert.equal(r.headers['x-ratelimit-limit'], '5');
+    assert.equal(r.headers['x-ratelimit-limit'], '60');
+    assert.equal(r.headers['x-ratelimit-remaining'], '59');
+    // Unauthenticated calls count against the client address, with the same headers.
+    const anon = await rl.asa('GET', 'groups', { token: null });
+    assertError(anon, 401);
+    assert.match(anon.headers['x-ratelimit-remaining'] ?? '', /^\d+$/);
   } finally {
     await stopClean(rl);
+  }
+});
+
+test('--rate-limit-window takes 1..3600 seconds: anything else is a one-line error and exit 2', async () => {
+  for (const v of ['0', '3601', 'abc', '', '-1']) {
+    const r = await runCli(['serve', '--listen', '127.0.0.1:0', '--store', 'sqlite:/nonexistent/x.db', '--rate-limit', '60', '--rate-limit-window', v], { timeout: 10000 });
+    assert.equal(r.code, 2, `--rate-limit-window ${JSON.stringify(v)}: exit ${r.code}, stderr ${r.stderr}`);
+    assert.match(r.stderr, /^roster serve: --rate-limit-window takes a number from 1 to 3600\n$/, r.stderr);
   }
 });
 

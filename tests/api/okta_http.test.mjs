@@ -5,6 +5,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { useServer } from './lib/server.mjs';
 import { sdk, all, api, assertOktaError, links, unvalidated } from './lib/okta.mjs';
+import { checkWindow, freshWindow, OKTA_RL } from './lib/ratelimit.mjs';
 
 describe('raw HTTP', () => {
   const s = useServer();
@@ -51,6 +52,25 @@ describe('raw HTTP', () => {
     const last = await api(s, 'GET', '/api/v1/groups?limit=1000');
     assert.equal(links(last).next, undefined, 'no rel="next" on the last page');
     assertOktaError(await api(s, 'GET', '/api/v1/groups?limit=abc'), 400, 'E0000029');
+  });
+
+  test('an empty path segment is 404 E0000008 (never collapsed); a trailing / and a leading // still work', async () => {
+    const g = await api(s, 'POST', '/api/v1/groups', { body: { profile: { name: 'Slashes' } } });
+    assert.equal(g.status, 200, g.text);
+    const u = await api(s, 'POST', '/api/v1/users?activate=false', { body: { profile: { login: 'slash@example.com', email: 'slash@example.com' } } });
+    assert.equal(u.status, 200, u.text);
+    assert.equal((await api(s, 'PUT', `/api/v1/groups/${g.json.id}/users/${u.json.id}`)).status, 204);
+    for (const p of ['/api/v1/groups//users', `/api/v1/groups/${g.json.id}//users`, '/api/v1//groups', '/api//v1/groups',
+      '/api/v1/groups//', `/api/v1/groups/${g.json.id}//`, '///api/v1/groups', `//api/v1/groups/${g.json.id}/users//`]) {
+      assertOktaError(await api(s, 'GET', p), 404, 'E0000008');
+    }
+    // writes through an empty segment change nothing
+    assertOktaError(await api(s, 'DELETE', `/api/v1/groups/${g.json.id}/users//${u.json.id}`), 404, 'E0000008');
+    assertOktaError(await api(s, 'DELETE', `/api/v1/groups//${g.json.id}`), 404, 'E0000008');
+    const members = await api(s, 'GET', `/api/v1/groups/${g.json.id}/users/`);
+    assert.equal(members.status, 200, members.text);
+    assert.deepEqual(members.json.map((x) => x.id), [u.json.id]);
+    assert.equal((await api(s, 'GET', `//api/v1/groups/${g.json.id}`)).status, 200);
   });
 
   test('malformed JSON → 400 E0000003; other media types → 400 E0000021; empty lifecycle POST is fine', async () => {
@@ -107,18 +127,60 @@ describe('raw HTTP', () => {
 });
 
 describe('rate limits', () => {
-  const s = useServer({ args: ['--rate-limit', '30'] });
+  const W = 4; // --rate-limit-window: the test-only short window keeps these tests to seconds
+  const s = useServer({ args: ['--rate-limit', '60', '--rate-limit-window', String(W)] });
+  const groups = () => api(s, 'GET', '/api/v1/groups');
 
-  test('X-Rate-Limit-* on every response; 429 E0000047; the SDK retries after X-Rate-Limit-Reset', { timeout: 120000 }, async () => {
-    const r = await api(s, 'GET', '/api/v1/groups');
-    for (const h of ['x-rate-limit-limit', 'x-rate-limit-remaining', 'x-rate-limit-reset']) assert.match(r.headers[h] ?? '', /^\d+$/, h);
+  test('X-Rate-Limit-* in fixed windows: one Reset per window, 1–60 pass, the 61st is 429 E0000047; the SDK retries into the next window', async () => {
+    await checkWindow(groups, OKTA_RL, {
+      limit: 60,
+      window: W,
+      ok: (r, n) => assert.equal(r.status, 200, `request ${n} of the window: ${r.text}`),
+      refused: (r) => assertOktaError(r, 429, 'E0000047'),
+    });
+    // unauthenticated calls carry the headers too (counted against the client address)
+    const anon = await api(s, 'GET', '/api/v1/groups', { token: null });
+    assertOktaError(anon, 401, 'E0000011');
+    for (const h of Object.values(OKTA_RL)) assert.match(anon.headers[h] ?? '', /^\d+$/, h);
+    // exhaust the window, then the SDK's own retry (Reset − Date + 1 s) lands in the next one
     let last;
-    for (let i = 0; i < 40 && last?.status !== 429; i++) last = await api(s, 'GET', '/api/v1/groups');
+    for (let i = 0; i < 130 && last?.status !== 429; i++) last = await groups();
     assertOktaError(last, 429, 'E0000047');
-    assert.equal(last.headers['x-rate-limit-remaining'], '0');
-    const client = sdk(s, { maxRetries: 3 });
-    const groups = await all(client.groupApi.listGroups({}));
-    assert.ok(groups.some((g) => g.profile.name === 'Everyone'), 'the retried request succeeds');
+    const t = Date.now();
+    const list = await all(sdk(s).groupApi.listGroups({}));
+    assert.ok(list.some((g) => g.profile.name === 'Everyone'), 'the retried request succeeds');
+    assert.ok(Date.now() - t <= (W + 1) * 1000 + 1000, `the retry came within one window: ${Date.now() - t} ms`);
+  });
+
+  test('90 parallel SDK getUser calls all succeed; each 429 is retried once, after its Reset and within one window', async (t) => {
+    const u = await api(s, 'POST', '/api/v1/users?activate=false', { body: { profile: { login: 'burst@example.com', email: 'burst@example.com' } } });
+    assert.equal(u.status, 200, u.text);
+    await freshWindow(groups, OKTA_RL);
+    const client = sdk(s);
+    const refused = new Map(); // X-Okta-Request-Id of a 429 → {at, reset}
+    const retries = [];
+    client.requestExecutor.on('response', (res) => {
+      if (res.status === 429) refused.set(res.headers.get('x-okta-request-id'), { at: Date.now(), reset: Number(res.headers.get('x-rate-limit-reset')) });
+    });
+    client.requestExecutor.on('request', (req) => {
+      const of = req.headers?.['X-Okta-Retry-For'];
+      if (of) retries.push({ of, at: Date.now(), count: req.headers['X-Okta-Retry-Count'] });
+    });
+    const got = await Promise.allSettled(Array.from({ length: 90 }, () => client.userApi.getUser({ userId: u.json.id })));
+    const failed = got.filter((g) => g.status === 'rejected').map((g) => `${g.reason?.status} ${g.reason?.message}`);
+    assert.deepEqual(failed, [], `every call succeeds (${failed.length} failed)`);
+    for (const g of got) assert.equal(g.value.id, u.json.id);
+    assert.ok(refused.size > 0 && refused.size <= 30, `beyond 60 in the window the calls were refused, then retried: ${refused.size} 429s`);
+    assert.equal(retries.length, refused.size, 'one retry per 429, none refused again');
+    for (const r of retries) {
+      const no = refused.get(r.of);
+      assert.ok(no, `the retry follows a 429 (${r.of})`);
+      assert.equal(r.count, 1, 'the first retry succeeded');
+      assert.ok(r.at >= no.reset * 1000 && r.at < (no.reset + W) * 1000, `the retry is sent in the window after the 429's (${r.at} vs Reset ${no.reset})`);
+      assert.ok(r.at - no.at <= (W + 1) * 1000 + 500, `the retry came within one window (+ the SDK's 1 s) of its 429: ${r.at - no.at} ms`);
+    }
+    const waits = retries.map((r) => r.at - refused.get(r.of).at);
+    t.diagnostic(`${refused.size} of 90 got 429 and were retried once; waits ${Math.min(...waits)}..${Math.max(...waits)} ms (window ${W} s)`);
   });
 });
 

@@ -9,6 +9,7 @@
 
 #include "http/http.h"
 #include "net/net.h"
+#include "util/err.h"
 
 static struct arena A;
 
@@ -41,13 +42,59 @@ static void test_path_basic(void **state)
     assert_true(slice_eq_cstr(s[0], "api"));
     assert_true(slice_eq_cstr(s[1], "v1"));
     assert_true(slice_eq_cstr(s[2], "groups"));
-    assert_int_equal(path("/v1//teams///x", s, &n), 0);
+    assert_int_equal(path("/v1/teams/x", s, &n), 0);
     assert_int_equal(n, 3);
     assert_true(slice_eq_cstr(s[2], "x"));
     assert_int_equal(path("/", s, &n), 0);
     assert_int_equal(n, 0);
+    assert_int_equal(path("//", s, &n), 0);
+    assert_int_equal(n, 0);
     assert_int_equal(path("", s, &n), 0);
     assert_int_equal(n, 0);
+}
+
+/* Only a doubled leading "//" and one trailing '/' are empty segments we accept; collapsing
+ * any other would shift route parameters (groups//users would read a group "users"). */
+static void test_path_empty_segments(void **state)
+{
+    (void)state;
+    struct slice s[HTTP_MAX_SEGS];
+    size_t n;
+    static const struct {
+        const char *raw;
+        size_t n;
+        const char *first, *last;
+    } good[] = {
+        {"/v1/teams/t/groups/", 4, "v1", "groups"},
+        {"//v1/teams/t/groups", 4, "v1", "groups"},
+        {"//v1/teams/t/groups/", 4, "v1", "groups"},
+        {"v1/x", 2, "v1", "x"},
+    };
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        assert_int_equal(path(good[i].raw, s, &n), 0);
+        assert_int_equal(n, good[i].n);
+        assert_true(slice_eq_cstr(s[0], good[i].first));
+        assert_true(slice_eq_cstr(s[n - 1], good[i].last));
+    }
+
+    static const char *const bad[] = {
+        "/v1/teams/t/groups//users",
+        "/v1/teams/t/groups//",
+        "/v1//teams/t/groups",
+        "///v1/teams/t/groups",
+        "/api/v1/groups//users",
+        "/api/v1/groups///",
+        "//v1/teams/t//groups/",
+        "/x//",
+        "////",
+        "v1//x",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        assert_int_equal(path(bad[i], s, &n), R_ENOTFOUND);
+    /* the segments before the empty one are still reported */
+    assert_int_equal(path("/v1/teams/t/groups//users", s, &n), R_ENOTFOUND);
+    assert_int_equal(n, 4);
+    assert_true(slice_eq_cstr(s[3], "groups"));
 }
 
 static void test_path_escapes(void **state)
@@ -293,17 +340,29 @@ static void test_prepare(void **state)
     assert_int_equal(http__prepare(&req, slice_from_cstr("/api/v1/x?a=%G0"), ds, 3, &d),
                      HTTP_IN_BAD_QUERY);
     assert_ptr_equal(d, &d_apiv1);
+
+    /* an empty segment is 404 in the dialect the raw path names */
+    assert_int_equal(http__prepare(&req, slice_from_cstr("/api/v1/groups//users"), ds, 3, &d),
+                     HTTP_IN_NOT_FOUND);
+    assert_ptr_equal(d, &d_apiv1);
+    assert_int_equal(req.nsegs, 0);
+    assert_int_equal(http__prepare(&req, slice_from_cstr("//api//v1/x?q=1"), ds, 3, &d),
+                     HTTP_IN_NOT_FOUND);
+    assert_ptr_equal(d, &d_apiv1);
+    assert_int_equal(http__prepare(&req, slice_from_cstr("/v1/teams/t/groups//"), ds, 3, &d),
+                     HTTP_IN_NOT_FOUND);
+    assert_ptr_equal(d, &d_v1);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_path_basic),     cmocka_unit_test(test_path_escapes),
-        cmocka_unit_test(test_path_too_many),  cmocka_unit_test(test_query),
-        cmocka_unit_test(test_query_too_many), cmocka_unit_test(test_media_type),
-        cmocka_unit_test(test_json),           cmocka_unit_test(test_url_encode),
-        cmocka_unit_test(test_params_all),     cmocka_unit_test(test_route_match),
-        cmocka_unit_test(test_prepare),
+        cmocka_unit_test(test_path_basic),   cmocka_unit_test(test_path_empty_segments),
+        cmocka_unit_test(test_path_escapes), cmocka_unit_test(test_path_too_many),
+        cmocka_unit_test(test_query),        cmocka_unit_test(test_query_too_many),
+        cmocka_unit_test(test_media_type),   cmocka_unit_test(test_json),
+        cmocka_unit_test(test_url_encode),   cmocka_unit_test(test_params_all),
+        cmocka_unit_test(test_route_match),  cmocka_unit_test(test_prepare),
     };
     return cmocka_run_group_tests_name("http_parse", tests, setup, teardown);
 }

@@ -1,38 +1,28 @@
 /* ASA authentication: service tokens from API keys, bearer checks, roles, rate limits. */
-#include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "api/asa/asa.h"
 #include "util/err.h"
 
-/* Applies the rate limit for key; writes the X-RateLimit-* headers. -1 when exceeded
- * (429 written). */
-static int asa_rate_limit(struct http_request *req, struct http_response *resp, const char *key)
+/* Counts the request against principal's window (NULL: the client's address); writes the
+ * X-RateLimit-* headers. -1 when the window is used up (429 written). */
+static int asa_rate_limit(struct http_request *req, struct http_response *resp,
+                          const char *principal)
 {
-    struct api_app *app = req->app;
     struct http_rl_state st;
-    if (!app || !app->rl)
+    int rc = api_rate_limit(req, principal, &st);
+    if (!st.limit)
         return 0;
-    bool ok = http_ratelimit_take(app->rl, key, (long long)time(NULL), &st);
+    const char *reset = arena_printf(req->arena, "%lld", st.reset);
     http_resp_header(resp, "X-RateLimit-Limit", arena_printf(req->arena, "%u", st.limit));
     http_resp_header(resp, "X-RateLimit-Remaining", arena_printf(req->arena, "%u", st.remaining));
-    http_resp_header(resp, "X-RateLimit-Reset", arena_printf(req->arena, "%lld", st.reset));
-    if (ok)
+    http_resp_header(resp, "X-RateLimit-Reset", reset);
+    if (!rc)
         return 0;
-    http_resp_header(resp, "X-RateLimit-Retry-At", arena_printf(req->arena, "%lld", st.retry_at));
+    /* the budget comes back whole when the window ends */
+    http_resp_header(resp, "X-RateLimit-Retry-At", reset);
     asa_core_error(resp, R_ELIMIT, NULL);
     return -1;
-}
-
-/* The peer's address without its port: the rate-limit key of unauthenticated calls. */
-static const char *peer_key(struct http_request *req)
-{
-    const char *p = req->peer ? req->peer : "-";
-    const char *colon = strrchr(p, ':');
-    size_t n = colon ? (size_t)(colon - p) : strlen(p);
-    const char *k = arena_printf(req->arena, "ip:%.*s", (int)n, p);
-    return k ? k : "ip:-";
 }
 
 int asa_begin(struct http_request *req, struct http_response *resp, unsigned need_roles,
@@ -55,14 +45,14 @@ int asa_begin(struct http_request *req, struct http_response *resp, unsigned nee
         }
     }
     if (!tok.n) {
-        if (asa_rate_limit(req, resp, peer_key(req)))
+        if (asa_rate_limit(req, resp, NULL))
             return -1;
         asa_error(resp, 401, "authentication_error", "a bearer token is required", NULL);
         return -1;
     }
     rc = core_auth_bearer(&call->cx, team, tok, &call->who);
     if (rc) {
-        if (asa_rate_limit(req, resp, peer_key(req)))
+        if (asa_rate_limit(req, resp, NULL))
             return -1;
         asa_core_error(resp, rc, NULL);
         return -1;
@@ -85,7 +75,7 @@ void asa_service_token(struct http_request *req, struct http_response *resp)
     const char *key_id = NULL, *secret = NULL;
     char *token = NULL;
     int64_t exp = 0;
-    if (asa_rate_limit(req, resp, peer_key(req)))
+    if (asa_rate_limit(req, resp, NULL))
         return;
     json_t *body = asa_body_object(req, resp);
     if (!body)

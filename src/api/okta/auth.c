@@ -2,38 +2,27 @@
  * with Okta's X-Rate-Limit-* headers. */
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "api/okta/okta.h"
 #include "util/err.h"
 
-/* Takes one request from key's bucket; writes the headers; -1 when exceeded (429 written). */
-static int okta_rate_limit(struct http_request *req, struct http_response *resp, const char *key)
+/* Counts the request against principal's window (NULL: the client's address); writes the
+ * headers; -1 when the window is used up (429 written). */
+static int okta_rate_limit(struct http_request *req, struct http_response *resp,
+                           const char *principal)
 {
-    struct api_app *app = req->app;
     struct http_rl_state st;
-    if (!app || !app->rl)
+    int rc = api_rate_limit(req, principal, &st);
+    if (!st.limit)
         return 0;
-    bool ok = http_ratelimit_take(app->rl, key, (long long)time(NULL), &st);
     http_resp_header(resp, "X-Rate-Limit-Limit", arena_printf(req->arena, "%u", st.limit));
-    http_resp_header(resp, "X-Rate-Limit-Remaining",
-                     arena_printf(req->arena, "%u", ok ? st.remaining : 0));
-    /* when refused, the time one request is allowed again: what clients wait for */
-    http_resp_header(resp, "X-Rate-Limit-Reset",
-                     arena_printf(req->arena, "%lld", ok ? st.reset : st.retry_at));
-    if (ok)
+    http_resp_header(resp, "X-Rate-Limit-Remaining", arena_printf(req->arena, "%u", st.remaining));
+    /* the window's end, the same on every response of the window: the SDK waits for it */
+    http_resp_header(resp, "X-Rate-Limit-Reset", arena_printf(req->arena, "%lld", st.reset));
+    if (!rc)
         return 0;
     okta_core_error(req, resp, R_ELIMIT, NULL, NULL);
     return -1;
-}
-
-static const char *peer_key(struct http_request *req)
-{
-    const char *p = req->peer ? req->peer : "-";
-    const char *colon = strrchr(p, ':');
-    size_t n = colon ? (size_t)(colon - p) : strlen(p);
-    const char *k = arena_printf(req->arena, "ip:%.*s", (int)n, p);
-    return k ? k : "ip:-";
 }
 
 int okta_begin(struct http_request *req, struct http_response *resp, enum okta_need need,
@@ -58,7 +47,7 @@ int okta_begin(struct http_request *req, struct http_response *resp, enum okta_n
     }
     rc = tok.n ? core_auth_ssws(&call->cx, tok, &call->who) : R_EAUTH;
     if (rc) {
-        if (okta_rate_limit(req, resp, peer_key(req)))
+        if (okta_rate_limit(req, resp, NULL))
             return -1;
         okta_core_error(req, resp, rc == R_ENOTFOUND ? R_EAUTH : rc, NULL, NULL);
         return -1;
