@@ -82,13 +82,18 @@ export function documentLoaded() {
 }
 
 // The decoded path segments as the router reads them: the raw path (no dot-segment removal),
-// split on '/', empty segments dropped, each %XX-decoded (an undecodable one stays raw).
+// split on '/', each %XX-decoded (an undecodable one stays raw). `gap` is set when a segment
+// other than a doubled leading '/' or one trailing '/' is empty: the router answers 404.
 function routeSegs(url) {
   const m = /^[a-z]+:\/\/[^/?#]*([^?#]*)/i.exec(url);
-  const raw = m ? m[1] : url.split(/[?#]/)[0];
-  return raw.split('/').filter(Boolean).map((x) => {
+  let raw = m ? m[1] : url.split(/[?#]/)[0];
+  raw = raw.replace(/^\/\//, '/').replace(/(.)\/$/, '$1');
+  const parts = raw.split('/').slice(1);
+  const segs = parts.filter(Boolean).map((x) => {
     try { return decodeURIComponent(x); } catch { return x; }
   });
+  segs.gap = parts.length !== segs.length;
+  return segs;
 }
 
 function resolve(obj) {
@@ -142,7 +147,7 @@ export function validateResponse(method, url, r) {
     return;
   }
 
-  const { op, path: tpl, pathKnown } = find(method, segs);
+  const { op, path: tpl, pathKnown } = segs.gap ? { op: null, path: null, pathKnown: false } : find(method, segs);
   let schema;
   let label;
   if (!op) {
