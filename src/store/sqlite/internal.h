@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include "store/seal.h"
 #include "store/store.h"
 #include "util/arena.h"
 
@@ -19,7 +20,13 @@ struct sq_conn {
     sqlite3 *db;
     struct stmt_entry cache[STMT_CACHE];
     int in_tx;
+    /* seals enrollment token secrets (store/seal.h); SQL reads them with
+     * roster_unseal(public id, sealed blob) */
+    unsigned char seal_key[STORE_SEAL_KEY_BYTES];
 };
+
+/* Room for an unsealed secret (enrollment token secrets are 43 characters). */
+#define SQ_SECRET_MAX 256
 
 #define SQ(c) ((struct sq_conn *)(c))
 
