@@ -36,6 +36,9 @@ void core_hash_secret(const char *secret, size_t n, unsigned char out[32]);
 
 /* ASA names of groups, projects and service users: ^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$ */
 bool core_asa_name_valid(struct slice s);
+/* Names of the built-in group (everyone / Everyone, in any ASCII case): no other group may
+ * take one (R_ERESERVED). */
+bool core_group_name_reserved(struct slice s);
 /* Human ASA user names: [A-Za-z0-9._-], 1..255, may start with any of them except '-'. */
 bool core_user_name_valid(struct slice s);
 /* Team names: ^[a-z0-9][a-z0-9-]{0,62}$ */
@@ -111,8 +114,10 @@ int core_group_create(struct core_ctx *cx, const struct store_team *t, struct sl
                       unsigned roles, struct store_group *out);
 int core_group_get(struct core_ctx *cx, const struct store_team *t, const char *name,
                    struct store_group *out);
+/* PUT/PATCH groups/{name}: sets the roles. sent_name is the name the client sent back, or
+ * NULL: ASA group names cannot change, so another one is R_EINVAL. */
 int core_group_set_roles(struct core_ctx *cx, const struct store_team *t, const char *name,
-                         unsigned roles);
+                         const char *sent_name, unsigned roles);
 int core_group_delete(struct core_ctx *cx, const struct store_team *t, const char *name);
 
 struct core_group_query {

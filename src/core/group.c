@@ -16,6 +16,18 @@ int core_group_create(struct core_ctx *cx, const struct store_team *t, struct sl
     return core__group_insert(cx, &g, out);
 }
 
+int core__group_name_free(struct core_ctx *cx, int64_t team_id, const char *name, int64_t self_id)
+{
+    struct store_group existing;
+    /* names are unique among live groups: a deleted group's name is free again */
+    int rc = ST(cx)->group_get_by_name(cx->st, cx->a, team_id, name, false, &existing);
+    if (rc == 0)
+        return existing.id == self_id ? 0 : R_EEXIST;
+    if (rc != R_ENOTFOUND)
+        return rc;
+    return core_group_name_reserved(slice_from_cstr(name)) ? R_ERESERVED : 0;
+}
+
 int core__group_insert(struct core_ctx *cx, struct store_group *g, struct store_group *out)
 {
     if (!g->name)
@@ -28,12 +40,8 @@ int core__group_insert(struct core_ctx *cx, struct store_group *g, struct store_
     int rc = core__begin(cx);
     if (rc)
         return rc;
-    struct store_group existing;
-    /* names are unique among live groups: a deleted group's name is free again */
-    rc = ST(cx)->group_get_by_name(cx->st, cx->a, g->team_id, g->name, false, &existing);
-    if (rc == 0)
-        rc = R_EEXIST;
-    else if (rc == R_ENOTFOUND)
+    rc = core__group_name_free(cx, g->team_id, g->name, 0);
+    if (!rc)
         rc = ST(cx)->group_insert(cx->st, g);
     rc = core__end(cx, rc);
     if (!rc)
@@ -48,7 +56,7 @@ int core_group_get(struct core_ctx *cx, const struct store_team *t, const char *
 }
 
 int core_group_set_roles(struct core_ctx *cx, const struct store_team *t, const char *name,
-                         unsigned roles)
+                         const char *sent_name, unsigned roles)
 {
     struct store_group g;
     if (roles & ~(unsigned)ROLE_ALL)
@@ -57,6 +65,9 @@ int core_group_set_roles(struct core_ctx *cx, const struct store_team *t, const 
     if (rc)
         return rc;
     rc = ST(cx)->group_get_by_name(cx->st, cx->a, t->id, name, false, &g);
+    /* clients may send the name back; a rename is not an ASA operation (asa.md §4.3) */
+    if (!rc && sent_name && strcmp(sent_name, g.name) != 0)
+        rc = R_EINVAL;
     if (!rc)
         rc = ST(cx)->group_update_roles(cx->st, g.id, roles, core_now_ms());
     return core__end(cx, rc);

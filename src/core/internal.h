@@ -32,8 +32,12 @@ void core__page_setup(const struct core_page_req *pr, const char *cur_name, cons
 void core__page_finish(const struct core_page_req *pr, const struct store_page *sp, size_t *n,
                        const char *first_uuid, const char *last_uuid, struct core_page_info *info);
 
-/* Inserts a new ordinary group (ids and times set here) in its own transaction unless a live
- * group has its name (R_EEXIST) (group.c). g->name NULL → R_ENOMEM. */
+/* Whether a group of the team may take name (inside a transaction): R_EEXIST when another
+ * live group than self_id has it (byte-exact), R_ERESERVED when it is a name of the built-in
+ * group (core_group_name_reserved), else 0 (group.c). */
+int core__group_name_free(struct core_ctx *cx, int64_t team_id, const char *name, int64_t self_id);
+/* Inserts a new ordinary group (ids and times set here) in its own transaction unless its name
+ * is not free (core__group_name_free) (group.c). g->name NULL → R_ENOMEM. */
 int core__group_insert(struct core_ctx *cx, struct store_group *g, struct store_group *out);
 
 /* Creates a user inside an open write transaction (user.c). */

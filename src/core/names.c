@@ -16,6 +16,13 @@ bool core_asa_name_valid(struct slice s)
     return true;
 }
 
+bool core_group_name_reserved(struct slice s)
+{
+    /* ASA calls the built-in group `everyone`, Okta `Everyone`: a group named like it in any
+     * case would look like a second built-in group to one dialect or the other */
+    return slice_eq_nocase(s, SLICE_LIT("everyone"));
+}
+
 bool core_user_name_valid(struct slice s)
 {
     if (s.n < 1 || s.n > 255 || s.p[0] == '-')

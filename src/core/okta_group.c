@@ -67,7 +67,7 @@ int core_okta_group_get(struct core_ctx *cx, const struct store_team *t, const c
 int core_okta_group_replace(struct core_ctx *cx, const struct store_team *t, const char *id,
                             const struct core_okta_group_in *in, struct store_group *out)
 {
-    struct store_group g, other;
+    struct store_group g;
     if (!core_okta_name_valid(in->name))
         return R_EINVAL;
     const char *name = arena_strndup(cx->a, in->name.p, in->name.n);
@@ -80,10 +80,8 @@ int core_okta_group_replace(struct core_ctx *cx, const struct store_team *t, con
     rc = OKTA_ST(cx)->group_get(cx->st, cx->a, t->id, id, &g);
     if (!rc && g.type == GROUP_BUILT_IN)
         rc = R_EFORBIDDEN; /* the built-in group cannot be renamed or edited */
-    if (!rc && strcmp(g.name, name) != 0) {
-        rc = ST(cx)->group_get_by_name(cx->st, cx->a, t->id, name, false, &other);
-        rc = rc == 0 ? R_EEXIST : rc == R_ENOTFOUND ? 0 : rc;
-    }
+    if (!rc && strcmp(g.name, name) != 0)
+        rc = core__group_name_free(cx, t->id, name, g.id);
     if (!rc)
         rc = OKTA_ST(cx)->group_update_profile(cx->st, g.id, name, in->description,
                                                in->profile_json, now);

@@ -365,9 +365,13 @@ int core_enroll_token_create(struct core_ctx *cx, const struct store_team *t, co
         .description = description,
         .created_by = created_by,
         .server_url = server_url,
+        /* 256 random bits: the token is not made from its id and URL alone */
+        .secret = core_random_secret(cx->a, CORE_ENROLL_SECRET_BYTES, true),
         .issued_at = core_now_ms(),
     };
     core_uuid(tok.uuid);
+    if (!rc && !tok.secret)
+        rc = R_ENOMEM;
     if (!rc)
         rc = PST(cx)->token_insert(cx->st, &tok);
     rc = core__end(cx, rc);

@@ -104,6 +104,10 @@ int core_project_group_list(struct core_ctx *cx, const struct store_team *t, con
 
 /* ---- server enrollment tokens (project.c) ---- */
 
+/* Random bytes of a token's secret (out->secret, base64url): the part of the token that its
+ * id and server URL do not give away. */
+#define CORE_ENROLL_SECRET_BYTES 32
+
 int core_enroll_token_create(struct core_ctx *cx, const struct store_team *t, const char *project,
                              const char *description, const char *created_by,
                              const char *server_url, struct store_enroll_token *out);

@@ -66,6 +66,9 @@ struct store_enroll_token {
     const char *description;
     const char *created_by; /* the creator's ASA user name */
     const char *server_url; /* the base URL the token points servers at */
+    /* Random, part of the token so that its id and URL alone do not make it; re-shown, so
+     * engines keep it sealed (store/seal.h). NULL for tokens made before secrets existed. */
+    const char *secret;
     int64_t issued_at;
 };
 

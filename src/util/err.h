@@ -15,6 +15,7 @@ enum roster_err {
     R_ETOOBIG = -9,    /* 413 */
     R_ELIMIT = -10,    /* 429 */
     R_EINTERNAL = -11, /* 500 */
+    R_ERESERVED = -12, /* a name kept for a built-in object: 400 */
 };
 
 const char *roster_err_str(int err);

@@ -274,6 +274,7 @@ const char *roster_err_str(int err)
     case R_EBUSY: return "storage busy";
     case R_ETOOBIG: return "too large";
     case R_ELIMIT: return "rate limited";
+    case R_ERESERVED: return "reserved name";
     default: return "internal error";
     }
 }

@@ -331,7 +331,7 @@ test('deleting a group removes it from every project (same transaction)', async 
 
 let token;
 
-test('server enrollment tokens: create → 201; token = base64 {"s": id, "u": server URL}; list; get', async () => {
+test('server enrollment tokens: create → 201; token = base64 {"s": id, "u": server URL, "k": secret}; list; get', async () => {
   const path = `projects/${PROJECT}/server_enrollment_tokens`;
   assert.deepEqual(assertList(await s.asa('GET', path)), [], 'no tokens yet');
   const t0 = Date.now();
@@ -345,7 +345,9 @@ test('server enrollment tokens: create → 201; token = base64 {"s": id, "u": se
   assert.equal(token.created_by_user, 'roster-admin', 'the creator\'s user name');
   assert.ok(isRfc3339(token.issued_at) && Date.parse(token.issued_at) >= t0 - 2000);
   assert.match(token.token, /^[A-Za-z0-9+/]+={0,2}$/, 'standard base64');
-  assert.deepEqual(JSON.parse(Buffer.from(token.token, 'base64').toString('utf8')), { s: token.id, u: s.base });
+  const decoded = JSON.parse(Buffer.from(token.token, 'base64').toString('utf8'));
+  assert.deepEqual({ s: decoded.s, u: decoded.u }, { s: token.id, u: s.base });
+  assert.match(decoded.k, /^[A-Za-z0-9_-]{43}$/, 'a secret (enroll_tokens.test.mjs checks it)');
   r = await s.asa('GET', `${path}/${token.id}`);
   assertStatus(r, 200);
   assert.deepEqual(r.json, token, 'GET returns the token as created (token included)');

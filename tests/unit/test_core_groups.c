@@ -95,18 +95,18 @@ static void test_group_set_roles(void **state)
 {
     struct fx *f = *state;
     fx_group(f, "dev", 0);
-    assert_int_equal(core_group_set_roles(&f->cx, &f->team, "dev", ROLE_ALL), 0);
+    assert_int_equal(core_group_set_roles(&f->cx, &f->team, "dev", NULL, ROLE_ALL), 0);
     assert_int_equal(fx_group_get(f, "dev").roles, ROLE_ALL);
-    assert_int_equal(core_group_set_roles(&f->cx, &f->team, "dev", ROLE_REPORTING_USER), 0);
+    assert_int_equal(core_group_set_roles(&f->cx, &f->team, "dev", NULL, ROLE_REPORTING_USER), 0);
     assert_int_equal(fx_group_get(f, "dev").roles, ROLE_REPORTING_USER);
-    assert_int_equal(core_group_set_roles(&f->cx, &f->team, "dev", 0), 0);
+    assert_int_equal(core_group_set_roles(&f->cx, &f->team, "dev", NULL, 0), 0);
     assert_int_equal(fx_group_get(f, "dev").roles, 0);
-    assert_int_equal(core_group_set_roles(&f->cx, &f->team, "dev", 1u << 3), R_EINVAL);
-    assert_int_equal(core_group_set_roles(&f->cx, &f->team, "dev", ROLE_ALL | 16u), R_EINVAL);
+    assert_int_equal(core_group_set_roles(&f->cx, &f->team, "dev", NULL, 1u << 3), R_EINVAL);
+    assert_int_equal(core_group_set_roles(&f->cx, &f->team, "dev", NULL, ROLE_ALL | 16u), R_EINVAL);
     assert_int_equal(fx_group_get(f, "dev").roles, 0);
-    assert_int_equal(core_group_set_roles(&f->cx, &f->team, "nope", 0), R_ENOTFOUND);
+    assert_int_equal(core_group_set_roles(&f->cx, &f->team, "nope", NULL, 0), R_ENOTFOUND);
     /* the built-in group's roles can be changed */
-    assert_int_equal(core_group_set_roles(&f->cx, &f->team, "everyone", ROLE_ACCESS_USER), 0);
+    assert_int_equal(core_group_set_roles(&f->cx, &f->team, "everyone", NULL, ROLE_ACCESS_USER), 0);
     assert_int_equal(fx_group_get(f, "everyone").roles, ROLE_ACCESS_USER);
 }
 
@@ -121,7 +121,7 @@ static void test_group_soft_delete_and_reuse(void **state)
     struct store_group r;
     assert_int_equal(core_group_get(&f->cx, &f->team, "dev", &r), R_ENOTFOUND);
     assert_int_equal(core_group_delete(&f->cx, &f->team, "dev"), R_ENOTFOUND);
-    assert_int_equal(core_group_set_roles(&f->cx, &f->team, "dev", 0), R_ENOTFOUND);
+    assert_int_equal(core_group_set_roles(&f->cx, &f->team, "dev", NULL, 0), R_ENOTFOUND);
     assert_int_equal(count_groups(f, 0, "dev", &with), 2);
     assert_int_equal(with, 0);
 

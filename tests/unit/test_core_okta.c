@@ -1,6 +1,7 @@
 /* Unit tests for the Okta core (okta_group.c, okta_user.c, password.c, app.c): name rules,
  * ASA names from logins, Argon2id round trip, the status model, and store-backed rules
- * (built-in group, duplicate logins, two-step delete, group delete drops app assignments). */
+ * (built-in group, duplicate logins, two-step delete, group delete drops app assignments), the
+ * built-in group's reserved names and derived last membership change. */
 #include "helpers.h"
 
 #include "core/okta.h"
@@ -167,6 +168,107 @@ static void test_users_and_groups_in_store(void **state)
     assert_string_equal(u.u.name, "grace-3"); /* ASA names are never reused */
 }
 
+/* The built-in group's names are taken in both dialects, in any case, for creates and
+ * renames; "everyone" itself is the existing group (R_EEXIST), its other spellings reserved. */
+static void test_builtin_names_reserved(void **state)
+{
+    struct fx *f = *state;
+    static const char *const spellings[] = {"Everyone", "EVERYONE", "everyOne", "eVERYONE"};
+    struct store_group g, other;
+    assert_int_equal(core_group_create(&f->cx, &f->team, S("everyone"), 0, &g), R_EEXIST);
+    struct core_okta_group_in lower = {.name = S("everyone")};
+    assert_int_equal(core_okta_group_create(&f->cx, &f->team, &lower, &g), R_EEXIST);
+    struct core_okta_group_in plain = {.name = S("Plain")};
+    assert_int_equal(core_okta_group_create(&f->cx, &f->team, &plain, &other), 0);
+    for (size_t i = 0; i < sizeof(spellings) / sizeof(spellings[0]); i++) {
+        struct slice name = slice_from_cstr(spellings[i]);
+        assert_true(core_group_name_reserved(name));
+        assert_int_equal(core_group_create(&f->cx, &f->team, name, 0, &g), R_ERESERVED);
+        struct core_okta_group_in in = {.name = name};
+        assert_int_equal(core_okta_group_create(&f->cx, &f->team, &in, &g), R_ERESERVED);
+        assert_int_equal(core_okta_group_replace(&f->cx, &f->team, other.okta_id, &in, &g),
+                         R_ERESERVED);
+        /* ASA names cannot change at all: sending another one back is refused */
+        assert_int_equal(core_group_set_roles(&f->cx, &f->team, "Plain", spellings[i], 0),
+                         R_EINVAL);
+    }
+    assert_false(core_group_name_reserved(S("everyone2")));
+    assert_false(core_group_name_reserved(S("everyon")));
+    assert_int_equal(core_group_set_roles(&f->cx, &f->team, "Plain", "Plain", ROLE_ACCESS_USER), 0);
+    assert_int_equal(core_okta_group_get(&f->cx, &f->team, other.okta_id, &g), 0);
+    assert_string_equal(g.name, "Plain");
+    assert_int_equal(g.roles, ROLE_ACCESS_USER);
+}
+
+/* Sleeps until the clock has moved past t (times are milliseconds). */
+static int64_t after_ms(int64_t t)
+{
+    while (core_now_ms() <= t)
+        fx_sleep_ms(1);
+    return core_now_ms();
+}
+
+static int64_t builtin_members_updated(struct fx *f)
+{
+    struct store_group e;
+    assert_int_equal(f->st->ops->group_get_builtin(f->st, &f->a, f->team.id, &e), 0);
+    return e.last_membership_updated;
+}
+
+/* Everyone's last membership change is derived: a user's creation and deletion move it, a
+ * status change (the user stays a member) does not; other groups keep theirs. */
+static void test_builtin_members_updated(void **state)
+{
+    struct fx *f = *state;
+    struct store_okta_user u, got;
+    struct store_group plain, g;
+    struct core_okta_group_in pin = {.name = S("Plain")};
+    assert_int_equal(core_okta_group_create(&f->cx, &f->team, &pin, &plain), 0);
+    int64_t t0 = builtin_members_updated(f);
+    int64_t before = after_ms(t0);
+    struct core_okta_user_in in = {.login = "ada@example.com", .email = "ada@example.com"};
+    assert_int_equal(core_okta_user_create(&f->cx, &f->team, &in, true, NULL, 0, &u), 0);
+    int64_t t1 = builtin_members_updated(f);
+    assert_true(t1 >= before);
+    assert_int_equal(t1, u.u.created);
+
+    bool deleted;
+    after_ms(t1);
+    assert_int_equal(core_okta_user_lifecycle(&f->cx, &f->team, u.u.okta_id, CORE_OKTA_DEACTIVATE,
+                                              &got, &deleted),
+                     0);
+    assert_int_equal(builtin_members_updated(f), t1); /* deprovisioned users stay members */
+    before = after_ms(t1);
+    assert_int_equal(
+        core_okta_user_lifecycle(&f->cx, &f->team, u.u.okta_id, CORE_OKTA_DELETE, &got, &deleted),
+        0);
+    assert_true(deleted);
+    int64_t t2 = builtin_members_updated(f);
+    assert_true(t2 >= before);
+
+    /* ASA: a human user's soft delete moves it; a service user (not an Okta member) does not */
+    before = after_ms(t2);
+    fx_user(f, "hal", USER_HUMAN);
+    int64_t t3 = builtin_members_updated(f);
+    assert_true(t3 >= before);
+    after_ms(t3);
+    fx_user(f, "robot", USER_SERVICE);
+    assert_int_equal(builtin_members_updated(f), t3);
+    before = after_ms(t3);
+    fx_user_delete(f, "hal");
+    assert_true(builtin_members_updated(f) >= before);
+
+    /* the same value through every reader of the group */
+    struct store_group e;
+    assert_int_equal(f->st->ops->group_get_builtin(f->st, &f->a, f->team.id, &e), 0);
+    assert_int_equal(core_okta_group_get(&f->cx, &f->team, e.okta_id, &g), 0);
+    assert_int_equal(g.last_membership_updated, e.last_membership_updated);
+    assert_int_equal(core_group_get(&f->cx, &f->team, "everyone", &g), 0);
+    assert_int_equal(g.last_membership_updated, e.last_membership_updated);
+    assert_int_equal(core_okta_group_get(&f->cx, &f->team, plain.okta_id, &g), 0);
+    assert_int_equal(g.last_membership_updated, plain.last_membership_updated);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -175,6 +277,8 @@ int main(void)
         cmocka_unit_test(test_password_round_trip),
         cmocka_unit_test(test_status_transitions),
         cmocka_unit_test_setup_teardown(test_users_and_groups_in_store, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_builtin_names_reserved, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_builtin_members_updated, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, fx_group_setup, NULL);
 }

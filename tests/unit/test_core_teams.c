@@ -277,7 +277,7 @@ static void test_principal_roles_follow_groups(void **state)
     assert_int_equal(core_require(&p, ROLE_ACCESS_ADMIN), R_EFORBIDDEN);
 
     /* everyone's roles apply to every user */
-    assert_int_equal(core_group_set_roles(&f->cx, &f->team, "everyone", ROLE_ACCESS_USER), 0);
+    assert_int_equal(core_group_set_roles(&f->cx, &f->team, "everyone", NULL, ROLE_ACCESS_USER), 0);
     assert_int_equal(core_auth_ssws(&f->cx, slice_from_cstr(tok), &p), 0);
     assert_int_equal(p.roles, ROLE_REPORTING_USER | ROLE_ACCESS_USER);
 

@@ -22,7 +22,6 @@ static const char *const allowed[] = {
     "(g.last_updated <= ?3)) ORDER BY g.id",
     "(g.last_updated > ?2) ORDER BY g.id",
     "(g.last_updated > ?3)) ORDER BY g.id",
-    "(g.last_membership_updated > ?2) ORDER BY g.id",
     "(u.last_updated > ?2) ORDER BY u.id",
     "u.email < ?3 COLLATE NOCASE) ORDER BY u.id",
     /* Users sortBy a nullable profile text attribute (login, email, names): the order is
@@ -174,6 +173,10 @@ static const struct shape group_shapes[] = {
     {OKTA_EXPR_GROUP_FILTER, "id eq \"00g000000000000000x1\"", NULL, NULL},
     {OKTA_EXPR_GROUP_FILTER, "lastUpdated gt \"2000-01-01T00:00:00.000Z\"", NULL, NULL},
     {OKTA_EXPR_GROUP_FILTER, "lastMembershipUpdated gt \"2000-01-01T00:00:00.000Z\"", NULL, NULL},
+    /* the built-in group's value is derived: its own branch through groups_builtin */
+    {OKTA_EXPR_GROUP_FILTER, "lastMembershipUpdated lt \"2100-01-01T00:00:00.000Z\"", NULL, NULL},
+    {OKTA_EXPR_GROUP_FILTER,
+     "type eq \"BUILT_IN\" and lastMembershipUpdated gt \"2000-01-01T00:00:00.000Z\"", NULL, NULL},
     {OKTA_EXPR_GROUP_FILTER,
      "type eq \"OKTA_GROUP\" and lastUpdated gt \"2000-01-01T00:00:00.000Z\"", NULL, NULL},
     {OKTA_EXPR_GROUP_FILTER,

@@ -29,7 +29,8 @@ void asa_error(struct http_response *resp, int status, const char *type, const c
 void asa_core_error(struct http_response *resp, int err, const char *what)
 {
     switch (err) {
-    case R_EINVAL: asa_error(resp, 400, "invalid_request", what, NULL); break;
+    case R_EINVAL:
+    case R_ERESERVED: asa_error(resp, 400, "invalid_request", what, NULL); break;
     case R_ENOTFOUND: asa_error(resp, 404, "resource_does_not_exist", what, NULL); break;
     case R_EEXIST: asa_error(resp, 409, "resource_already_exists", what, NULL); break;
     case R_EFORBIDDEN: asa_error(resp, 403, "forbidden_error", what, NULL); break;

@@ -84,7 +84,10 @@ void asa_groups_create(struct http_request *req, struct http_response *resp)
     }
     int rc = core_group_create(&c.cx, &c.team, ns, roles, &g);
     if (rc) {
-        asa_core_error(resp, rc, rc == R_EEXIST ? "a group with this name exists" : NULL);
+        asa_core_error(resp, rc,
+                       rc == R_EEXIST      ? "a group with this name exists"
+                       : rc == R_ERESERVED ? "this name is reserved for the built-in group"
+                                           : NULL);
         return;
     }
     asa_send_group(resp, 201, &g);
@@ -108,19 +111,23 @@ void asa_group_update(struct http_request *req, struct http_response *resp)
 {
     struct asa_call c;
     unsigned roles;
-    bool has_roles;
+    bool has_roles, has_name;
+    const char *name;
     if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
         return;
     json_t *body = asa_body_object(req, resp);
-    if (!body || asa_body_roles(resp, body, &roles, &has_roles))
+    if (!body || asa_body_roles(resp, body, &roles, &has_roles) ||
+        asa_body_cstr(req, resp, body, "name", &name, &has_name))
         return;
     if (!has_roles) {
         asa_error(resp, 400, "invalid_request", "roles is required", "roles");
         return;
     }
-    int rc = core_group_set_roles(&c.cx, &c.team, http_route_param(req, 1), roles);
+    /* "" as in the docs' examples of unset fields: unchanged */
+    int rc = core_group_set_roles(&c.cx, &c.team, http_route_param(req, 1),
+                                  name && *name ? name : NULL, roles);
     if (rc) {
-        asa_core_error(resp, rc, "no such group");
+        asa_core_error(resp, rc, rc == R_EINVAL ? "a group cannot be renamed" : "no such group");
         return;
     }
     resp->status = 204;

@@ -453,7 +453,9 @@ void asa_project_group_remove(struct http_request *req, struct http_response *re
 /* Enrollment token readers (the server_enrollment_token_viewer pseudo-role is not ours). */
 #define TOKEN_VIEW_ROLES (ROLE_ACCESS_ADMIN | ROLE_ACCESS_USER)
 
-/* The token sftd is given: std base64 of {"s":"<token id>","u":"<server base URL>"}. */
+/* The token sftd is given: std base64 of {"s":"<token id>","u":"<server base URL>",
+ * "k":"<secret>"} (asa.md §4.5.2 decodes s and u; k is Roster's, absent from tokens made
+ * before secrets existed, which keep the value they were handed out with). */
 static void write_token_value(struct jw *w, const struct store_enroll_token *t)
 {
     struct buf b;
@@ -463,6 +465,8 @@ static void write_token_value(struct jw *w, const struct store_enroll_token *t)
     jw_obj_begin(&inner);
     jw_kstr(&inner, "s", t->uuid);
     jw_kstr(&inner, "u", t->server_url);
+    if (t->secret)
+        jw_kstr(&inner, "k", t->secret);
     jw_obj_end(&inner);
     size_t len = sodium_base64_encoded_len(b.n, sodium_base64_VARIANT_ORIGINAL);
     char *enc = b.oom ? NULL : malloc(len);

@@ -51,6 +51,7 @@ void okta_core_error(struct http_request *req, struct http_response *resp, int e
     case R_EAUTH: okta_error(req, resp, 401, "E0000011", "Invalid token provided", NULL); break;
     case R_EINVAL: okta_error(req, resp, 400, "E0000002", "The request was not valid", NULL); break;
     case R_EEXIST:
+    case R_ERESERVED: /* the built-in group is "Everyone": to Okta clients the name is taken */
         okta_validation(req, resp, "name",
                         "An object with this field already exists in the current organization");
         break;

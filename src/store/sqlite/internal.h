@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include "store/seal.h"
 #include "store/store.h"
 #include "util/arena.h"
 
@@ -19,7 +20,13 @@ struct sq_conn {
     sqlite3 *db;
     struct stmt_entry cache[STMT_CACHE];
     int in_tx;
+    /* seals enrollment token secrets (store/seal.h); SQL reads them with
+     * roster_unseal(public id, sealed blob) */
+    unsigned char seal_key[STORE_SEAL_KEY_BYTES];
 };
+
+/* Room for an unsealed secret (enrollment token secrets are 43 characters). */
+#define SQ_SECRET_MAX 256
 
 #define SQ(c) ((struct sq_conn *)(c))
 
@@ -49,10 +56,24 @@ int sq__exec_done(struct sq_conn *c, sqlite3_stmt *st);
     "u.first_name, u.last_name, u.display_name, u.profile_json, u.created, u.last_updated, "       \
     "u.status_changed, u.deleted_at"
 
+/* The built-in group's last membership change, derived instead of written on every user
+ * change: its members are the team's live users, so it is the latest of its own value, the
+ * newest live human user's creation and the latest human user deletion (deletion is final;
+ * status changes keep a user a member). Human users: the members the Okta dialect shows.
+ * Each term is one seek on okta_users_created (team_id, user_type, deleted_at, created).
+ * g: the alias of the groups row. */
+#define SQ_BUILTIN_MEMBERS_UPDATED(g)                                                              \
+    "max(" g ".last_membership_updated, coalesce((SELECT created FROM users INDEXED BY "           \
+    "okta_users_created WHERE team_id = " g ".team_id AND user_type = 0 AND deleted_at = 0 "       \
+    "ORDER BY created DESC LIMIT 1), 0), coalesce((SELECT deleted_at FROM users INDEXED BY "       \
+    "okta_users_created WHERE team_id = " g ".team_id AND user_type = 0 ORDER BY deleted_at "      \
+    "DESC LIMIT 1), 0))"
+
 #define GROUP_COLS                                                                                 \
     "g.id, g.team_id, g.uuid, g.okta_id, g.name, g.description, g.profile_json, g.roles, "         \
     "g.type, g.flags, g.federated_from_team, g.federation_approved_at, g.created, "                \
-    "g.last_updated, g.last_membership_updated, g.deleted_at, g.users_count, g.human_count"
+    "g.last_updated, CASE WHEN g.type = 1 THEN " SQ_BUILTIN_MEMBERS_UPDATED(                       \
+        "g") " ELSE g.last_membership_updated END, g.deleted_at, g.users_count, g.human_count"
 
 /* Reads the current row into row (a struct store_user / struct store_group). */
 int sq__user_read(struct arena *a, sqlite3_stmt *st, void *row);

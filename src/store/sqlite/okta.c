@@ -70,6 +70,7 @@ struct qb {
     int nb;
     int err;
     struct arena *a;
+    int team; /* parameter number of the team id (groups), 0 when none */
 };
 
 static void qb_init(struct qb *q, struct arena *a)
@@ -198,6 +199,19 @@ static const char *trgm_phrase(struct arena *a, const char *col, struct slice v)
     return out;
 }
 
+/* lastMembershipUpdated <op> ?p: the built-in group's value is derived (GROUP_COLS), so the
+ * comparison splits in two: ordinary groups through their okta_groups_members_updated index,
+ * and the built-in group (one row per team) through groups_builtin. */
+static void qb_members_updated(struct qb *q, const char *alias, const char *op, int p)
+{
+    buf_appendf(&q->sql,
+                "%s.id IN (SELECT id FROM groups WHERE team_id = ?%d AND deleted_at = 0 AND "
+                "type <> 1 AND last_membership_updated %s ?%d UNION ALL SELECT b.id FROM groups b "
+                "INDEXED BY groups_builtin WHERE b.team_id = ?%d AND b.type = 1 AND "
+                "b.deleted_at = 0 AND " SQ_BUILTIN_MEMBERS_UPDATED("b") " %s ?%d))",
+                alias, q->team, op, p, q->team, op, p);
+}
+
 static int compile_cmp(struct qb *q, const struct expr *e, const struct col_map *map,
                        const char *alias, const char *trgm_table)
 {
@@ -254,6 +268,10 @@ static int compile_cmp(struct qb *q, const struct expr *e, const struct col_map 
     default: break;
     }
     buf_append_str(&q->sql, "(");
+    if (op && q->team && map == group_cols && slice_eq_cstr(e->attr, "lastMembershipUpdated")) {
+        qb_members_updated(q, alias, op, p);
+        return 0;
+    }
     if (op && e->op == EXPR_EQ && !e->nocase && e->vtype == EXPR_VAL_STRING && m &&
         m->kind == COL_TEXT && m->trgm) {
         /* A case-sensitive eq (users filter) on a column with a case-insensitive index: the
@@ -505,7 +523,7 @@ static int sq_okta_group_list(struct store_conn *sc, struct arena *a,
     if (oq->member_user_id > 0) {
         /* A user's groups are few: fetch them by id through the membership index (plus the
          * built-in group) and sort, rather than walk the team's groups (+ disables that). */
-        int team = qb_int(&q, oq->team_id);
+        int team = q.team = qb_int(&q, oq->team_id);
         buf_appendf(&q.sql,
                     " FROM groups g WHERE +g.team_id = ?%d AND g.deleted_at = 0 AND g.id IN "
                     "(SELECT group_id FROM memberships WHERE user_id = ?%d UNION ALL "
@@ -513,8 +531,8 @@ static int sq_okta_group_list(struct store_conn *sc, struct arena *a,
                     "type = 1 AND deleted_at = 0)",
                     team, qb_int(&q, oq->member_user_id), team);
     } else {
-        buf_appendf(&q.sql, " FROM groups g WHERE g.team_id = ?%d AND g.deleted_at = 0",
-                    qb_int(&q, oq->team_id));
+        q.team = qb_int(&q, oq->team_id);
+        buf_appendf(&q.sql, " FROM groups g WHERE g.team_id = ?%d AND g.deleted_at = 0", q.team);
     }
     if (oq->q) {
         buf_append_str(&q.sql, " AND ");

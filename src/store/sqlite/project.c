@@ -379,7 +379,8 @@ out:
 /* ---- server enrollment tokens ---- */
 
 #define TOKEN_COLS                                                                                 \
-    "t.id, t.project_id, t.uuid, t.description, t.created_by, t.server_url, t.issued_at"
+    "t.id, t.project_id, t.uuid, t.description, t.created_by, t.server_url, t.issued_at, "         \
+    "roster_unseal(t.uuid, t.secret_box)"
 
 static int sq_token_read(struct arena *a, sqlite3_stmt *st, void *row)
 {
@@ -392,17 +393,25 @@ static int sq_token_read(struct arena *a, sqlite3_stmt *st, void *row)
     t->created_by = sq__col_text(a, st, 4);
     t->server_url = sq__col_text(a, st, 5);
     t->issued_at = sqlite3_column_int64(st, 6);
-    return t->server_url ? 0 : R_ENOMEM;
+    t->secret = sq__col_text(a, st, 7);
+    return t->server_url && (t->secret || sqlite3_column_type(st, 7) == SQLITE_NULL) ? 0 : R_ENOMEM;
 }
 
 static int sq_token_insert(struct store_conn *sc, struct store_enroll_token *t)
 {
     struct sq_conn *c = SQ(sc);
+    unsigned char box[SQ_SECRET_MAX + STORE_SEAL_OVERHEAD];
+    size_t boxn = 0;
+    if (t->secret &&
+        store_seal(c->seal_key, t->uuid, t->secret, strlen(t->secret), box, sizeof(box), &boxn))
+        return R_EINVAL;
     sqlite3_stmt *st = sq__stmt(c, "INSERT INTO enrollment_tokens(project_id, uuid, "
-                                   "description, created_by, server_url, issued_at) "
-                                   "VALUES (?,?,?,?,?,?)");
+                                   "description, created_by, server_url, issued_at, secret_box) "
+                                   "VALUES (?,?,?,?,?,?,?)");
     if (!st)
         return R_ESTORE;
+    if (t->secret)
+        sqlite3_bind_blob(st, 7, box, (int)boxn, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 1, t->project_id);
     sq__bind_text(st, 2, t->uuid);
     sq__bind_text(st, 3, t->description);

@@ -1,5 +1,6 @@
 /* The SQLite engine of the store: WAL, synchronous=FULL, foreign keys, one connection per
  * thread, statements prepared once per connection and cached by their SQL text. */
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1049,6 +1050,7 @@ static void sq_close(struct store_conn *sc)
         free(c->cache[i].sql);
     }
     sqlite3_close(c->db);
+    sodium_memzero(c->seal_key, sizeof(c->seal_key));
     free(c);
 }
 
@@ -1089,6 +1091,82 @@ fail:
     return rc;
 }
 
+/* ---- sealed secrets ---- */
+
+/* roster_unseal(public id, blob): the secret sealed for that row, NULL for a NULL blob, an
+ * error when it does not open (sq_seal_setup checked the key against the store). */
+static void sq_fn_unseal(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    struct sq_conn *c = sqlite3_user_data(ctx);
+    if (sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    unsigned char plain[SQ_SECRET_MAX];
+    size_t n;
+    const char *ad = (const char *)sqlite3_value_text(argv[0]);
+    const unsigned char *blob = sqlite3_value_blob(argv[1]);
+    size_t bn = (size_t)sqlite3_value_bytes(argv[1]);
+    if (!ad || !blob || store_unseal(c->seal_key, ad, blob, bn, plain, sizeof(plain), &n) != 0) {
+        sqlite3_result_error(ctx, "a sealed secret does not open with this store's key", -1);
+        return;
+    }
+    sqlite3_result_text(ctx, (const char *)plain, (int)n, SQLITE_TRANSIENT);
+    sodium_memzero(plain, sizeof(plain));
+}
+
+/* The key that seals enrollment token secrets: PATH.key beside the database, made by the first
+ * open (roster init or serve, whichever comes first). A store that holds sealed secrets never
+ * gets a new key: a missing or foreign key stops the open instead of leaving tokens that no
+ * longer open. */
+static int sq_seal_setup(struct sq_conn *c, const char *path)
+{
+    if (!*path || strcmp(path, ":memory:") == 0) {
+        randombytes_buf(c->seal_key, sizeof(c->seal_key)); /* lives and dies with the database */
+        return 0;
+    }
+    char kpath[4096];
+    int n = snprintf(kpath, sizeof(kpath), "%s.key", path);
+    if (n < 0 || (size_t)n >= sizeof(kpath))
+        return R_EINVAL;
+    /* the newest sealed secret, to try the key on */
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(c->db,
+                                "SELECT uuid, secret_box FROM enrollment_tokens WHERE secret_box "
+                                "IS NOT NULL ORDER BY id DESC LIMIT 1",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return sq__err(c, rc);
+    bool sealed = sqlite3_step(st) == SQLITE_ROW, created;
+    rc = store_seal_key_load(kpath, !sealed, c->seal_key, &created);
+    if (rc == R_ENOTFOUND)
+        fprintf(stderr,
+                "roster: key file %s is missing and this store's enrollment tokens are sealed "
+                "with it: put it back beside the database\n",
+                kpath);
+    if (!rc && sealed) {
+        unsigned char plain[SQ_SECRET_MAX];
+        size_t pn;
+        const char *ad = (const char *)sqlite3_column_text(st, 0);
+        const unsigned char *blob = sqlite3_column_blob(st, 1);
+        size_t bn = (size_t)sqlite3_column_bytes(st, 1);
+        if (!ad || !blob || store_unseal(c->seal_key, ad, blob, bn, plain, sizeof(plain), &pn)) {
+            fprintf(stderr,
+                    "roster: key file %s does not open this store's enrollment tokens (the key "
+                    "of another store?)\n",
+                    kpath);
+            rc = R_EINVAL;
+        }
+        sodium_memzero(plain, sizeof(plain));
+    }
+    sqlite3_finalize(st);
+    if (!rc && sqlite3_create_function(c->db, "roster_unseal", 2, SQLITE_UTF8, c, sq_fn_unseal,
+                                       NULL, NULL) != SQLITE_OK)
+        rc = R_ESTORE;
+    return rc ? R_ESTORE : 0;
+}
+
 int store_sqlite_open(const char *path, struct store_conn **out)
 {
     struct sq_conn *c = calloc(1, sizeof(*c));
@@ -1108,7 +1186,7 @@ int store_sqlite_open(const char *path, struct store_conn **out)
     if ((rc = sq_exec_sql(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                              "PRAGMA foreign_keys=ON; PRAGMA secure_delete=OFF")))
         goto fail;
-    if ((rc = sq_migrate(c)))
+    if ((rc = sq_migrate(c)) || (rc = sq_seal_setup(c, path)))
         goto fail;
     *out = &c->base;
     return 0;
