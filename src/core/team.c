@@ -190,6 +190,9 @@ int core_key_delete(struct core_ctx *cx, const struct store_team *t, const char 
     struct store_key k;
     if (!core_uuid_valid(slice_from_cstr(key_uuid)))
         return R_ENOTFOUND;
+    char lower[37]; /* ids are stored lower case; clients may send either */
+    memcpy(lower, key_uuid, sizeof(lower));
+    core_uuid_lower(lower);
     int rc = core__begin(cx);
     if (rc)
         return rc;
@@ -197,7 +200,7 @@ int core_key_delete(struct core_ctx *cx, const struct store_team *t, const char 
     if (!rc && u.user_type != USER_SERVICE)
         rc = R_ENOTFOUND;
     if (!rc)
-        rc = ST(cx)->key_get(cx->st, t->id, key_uuid, &k);
+        rc = ST(cx)->key_get(cx->st, t->id, lower, &k);
     if (!rc && k.user_id != u.id)
         rc = R_ENOTFOUND;
     if (!rc)

@@ -172,3 +172,12 @@ test('PUT status DELETED → 200 with deleted_at; name reserved; keys stop worki
   const u = await s.userAdd({ name: 'svc1', email: 'svc1@example.com', first: 'S', last: 'One' });
   assert.notEqual(u.code, 0, '`roster user add` refuses a deleted service user\'s name');
 });
+
+test('keys: DELETE accepts the key id in upper case, as every other id of the dialect', async () => {
+  assertStatus(await s.asa('POST', 'service_users', { body: { name: 'svc-upper' } }), 201);
+  const r = await s.asa('POST', 'service_users/svc-upper/keys');
+  assertStatus(r, 200);
+  const id = r.json.id;
+  assertStatus(await s.asa('DELETE', `service_users/svc-upper/keys/${id.toUpperCase()}`), 204);
+  assert.deepEqual(assertList(await s.asa('GET', 'service_users/svc-upper/keys')), [], 'the key is gone');
+});
