@@ -4,6 +4,7 @@
 
 // clang-format off: SQL text is laid out by hand
 
+#include "store/sqlite/schema_fold.h"
 #include "store/sqlite/schema_okta.h"
 #include "store/sqlite/schema_project.h"
 
@@ -95,6 +96,8 @@ static const char *const store_sqlite_migrations[] = {
     STORE_SQLITE_MIGRATION_PROJECT,
     /* 3: the Okta dialect: user columns, apps, indexes and trigram tables for expressions */
     STORE_SQLITE_MIGRATION_OKTA,
+    /* 4: Unicode case-folded search columns and their indexes */
+    STORE_SQLITE_MIGRATION_FOLD,
 };
 
 // clang-format on
