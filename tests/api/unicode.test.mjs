@@ -19,7 +19,7 @@ test('seed: users and groups with accents, ß, Greek sigma', async () => {
   const mk = (login, profile) => client.userApi.createUser({ body: { profile: { login, email: login, ...profile } }, activate: false });
   await mk('emile@example.com', { firstName: 'Émile', lastName: 'Straße', displayName: 'ΟΔΟΣ Émile' });
   await mk('emile2@example.com', { firstName: 'émile', lastName: 'Other' });
-  await mk('emil@example.com', { firstName: 'Emile', lastName: 'Plain' });
+  await mk('emil@example.com', { firstName: 'Emile', lastName: 'Plain', nickName: 'Éclair' });
   const mkg = (name, description) => client.groupApi.createGroup({ group: { profile: { name, description } } });
   await mkg('Ingénierie', 'Équipe Française');
   await mkg('INGÉNIERIE Nord', 'north');
@@ -43,6 +43,9 @@ test('Okta users search eq/sw fold Unicode case; filter stays case-sensitive', a
   // co: the trigram index, and the short path (two characters, three bytes)
   assert.deepEqual(await search('profile.firstName co "MIL"'), ['emil@example.com', ...both].sort());
   assert.deepEqual(await search('profile.firstName co "ÉM"'), both);
+  // a custom profile attribute folds too
+  assert.deepEqual(await search('profile.nickName eq "éCLAIR"'), ['emil@example.com']);
+  assert.deepEqual(await search('profile.nickName sw "ÉC"'), ['emil@example.com']);
   // filter values are byte-exact
   const filter = async (expr) => logins(await all(client.userApi.listUsers({ filter: expr })));
   assert.deepEqual(await filter('profile.firstName eq "émile"'), ['emile2@example.com']);
@@ -68,6 +71,15 @@ test('Okta groups search and q fold Unicode case; exact matches first', async ()
   assert.deepEqual(await q('INGÉNIERIE'), ['Ingénierie', 'INGÉNIERIE Nord'], 'the exact match first');
   assert.deepEqual(await q('inge'), ['Ingenierie'], 'diacritics matter');
   assert.deepEqual(await q('EVERY'), ['Everyone']);
+});
+
+test('sortBy on a text sorts by its fold: É and é side by side', async () => {
+  await client.groupApi.createGroup({ group: { profile: { name: 'Émile B' } } });
+  await client.groupApi.createGroup({ group: { profile: { name: 'émile A' } } });
+  const sorted = await all(client.groupApi.listGroups({ search: 'profile.name sw "émile"', sortBy: 'profile.name', limit: 1 }));
+  assert.deepEqual(names(sorted), ['émile A', 'Émile B']);
+  const users = await all(client.userApi.listUsers({ search: 'profile.firstName sw "émile"', sortBy: 'profile.lastName', sortOrder: 'desc' }));
+  assert.deepEqual(users.map((u) => u.profile.lastName), ['Straße', 'Other']);
 });
 
 test('q that is not UTF-8 is a 400, not an empty page', async () => {
