@@ -93,6 +93,9 @@ struct store_principal {
     int user_status;
 };
 
+/* "Case-insensitive" below means: compared as Unicode case folds (util/fold.h), the same in
+ * every engine; a value that cannot be folded (not UTF-8) is R_EINVAL. */
+
 /* Keyset page request over (sort key, uuid). The sort key is the name. */
 struct store_page {
     const char *after_name; /* cursor object's name, NULL = from the start */

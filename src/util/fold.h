@@ -1,6 +1,6 @@
-/* Unicode case folding: the one key under which texts compare equal ignoring case
- * (Okta `search`/`q`, ASA `contains`/`starts_with`). Every store engine stores and compares
- * these keys, so all engines answer the same. */
+/* Unicode case folding: the one key under which texts compare equal ignoring case. Every
+ * store engine stores these keys beside the texts that case-insensitive searches compare and
+ * folds the searched values the same way, so all engines answer alike. */
 #ifndef ROSTER_FOLD_H
 #define ROSTER_FOLD_H
 
