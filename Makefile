@@ -1,13 +1,14 @@
 # Roster build. `make` → build/roster; `make test` → every test; `make run` → demo server.
 CC ?= cc
 PKGS := libmicrohttpd jansson sqlite3 libsodium
+# libunistring (Unicode case folding, util/fold.c) ships no pkg-config file: linked by name
 WARN := -std=c17 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla -Werror
 OPT ?= -O2 -g
 CFLAGS := $(OPT) $(WARN) -D_GNU_SOURCE -Isrc -pthread
 BUILD ?= build
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring
 
 LIB_SRC := $(shell find src -name '*.c' ! -path 'src/cli/main.c' | sort)
 # The OpenAPI document: api/openapi.yaml first, then the dialects' parts, bundled into C.

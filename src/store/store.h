@@ -93,6 +93,9 @@ struct store_principal {
     int user_status;
 };
 
+/* "Case-insensitive" below means: compared as Unicode case folds (util/fold.h), the same in
+ * every engine; a value that cannot be folded (not UTF-8) is R_EINVAL. */
+
 /* Keyset page request over (sort key, uuid). The sort key is the name. */
 struct store_page {
     const char *after_name; /* cursor object's name, NULL = from the start */
@@ -236,5 +239,10 @@ int store_sqlite_schema_version(void);
  * exceptions). -1 on error. For tests (DESIGN.md §5). */
 int store_sqlite_plan_check(struct store_conn *c, const char *const *allowed, size_t nallowed,
                             char *report, size_t cap);
+/* For the SELECTs this connection has prepared whose SQL contains fragment: how many have a
+ * plan that does not read through index (described in report); -1 when none contains
+ * fragment, or on error. For tests: a search proves it is served by the index meant. */
+int store_sqlite_plan_uses(struct store_conn *c, const char *fragment, const char *index,
+                           char *report, size_t cap);
 
 #endif

@@ -13,19 +13,19 @@ static const char *const allowed[] = {
      * probed in id order, or sorted when sortBy asks for another order: the cost is the
      * number of candidates, not the table, and no index can order a substring match. */
     "_trgm MATCH ?",
-    /* A range (sw, dates) under the default order by id: the range index finds the
-     * candidates and they are sorted by id with LIMIT (SQLite keeps only the top rows), so a
-     * page costs the number of matches. One index cannot both seek a range on a column and
-     * give id order; sortBy on the same attribute is index-served (no exemption). */
-    "g.okta_name < ?3 COLLATE NOCASE) ORDER BY g.id",
+    /* A range (sw on a folded text, dates) under the default order by id: the range index
+     * finds the candidates and they are sorted by id with LIMIT (SQLite keeps only the top
+     * rows), so a page costs the number of matches. One index cannot both seek a range on a
+     * column and give id order; sortBy on the same attribute is index-served (no exemption). */
+    "_fold < ?3) ORDER BY g.id",
     "(g.created < ?3)) ORDER BY g.id",
     "(g.last_updated <= ?3)) ORDER BY g.id",
     "(g.last_updated > ?2) ORDER BY g.id",
     "(g.last_updated > ?3)) ORDER BY g.id",
     "(u.last_updated > ?2) ORDER BY u.id",
-    "u.email < ?3 COLLATE NOCASE) ORDER BY u.id",
+    "_fold < ?3) ORDER BY u.id",
     /* Users sortBy a nullable profile text attribute (login, email, names): the order is
-     * coalesce(x, '') NOCASE and no index per attribute keeps it; the search's matches are
+     * coalesce(x_fold, '') and no index per attribute keeps it; the search's matches are
      * sorted (top rows kept). Groups sortBy profile.name, and users/groups sortBy a date,
      * are index-served. */
     "ORDER BY coalesce(u.",
@@ -145,6 +145,9 @@ static const struct shape group_shapes[] = {
     {0, NULL, "seed-1", NULL},
     {0, NULL, "T", NULL},
     {OKTA_EXPR_GROUP_SEARCH, "profile.name sw \"seed\"", NULL, NULL},
+    {OKTA_EXPR_GROUP_SEARCH, "profile.name sw \"INGÉ\"", NULL, NULL},
+    {0, NULL, "ÉQUIPE", NULL},
+    {OKTA_EXPR_GROUP_SEARCH, "profile.name co \"ÉN\"", NULL, NULL}, /* 2 characters, 3 bytes */
     {OKTA_EXPR_GROUP_SEARCH, "profile.name eq \"seed-3\"", NULL, NULL},
     {OKTA_EXPR_GROUP_SEARCH, "profile.name co \"eed-1\"", NULL, NULL},
     {OKTA_EXPR_GROUP_SEARCH, "profile.name co \"ee\"", NULL, NULL}, /* too short for trigrams */
@@ -269,6 +272,9 @@ static const struct shape user_shapes[] = {
     {OKTA_EXPR_USER_SEARCH, "profile.login sw \"user1\"", NULL, NULL},
     {OKTA_EXPR_USER_SEARCH, "profile.email sw \"user1\"", NULL, NULL},
     {OKTA_EXPR_USER_SEARCH, "profile.lastName eq \"Last2\"", NULL, NULL},
+    {OKTA_EXPR_USER_SEARCH, "profile.firstName eq \"ÉMILE\"", NULL, NULL},
+    {OKTA_EXPR_USER_SEARCH, "profile.displayName sw \"ΟΔΟΣ\"", NULL, NULL},
+    {0, NULL, "STRASSE", NULL},
     {OKTA_EXPR_USER_SEARCH, "status eq \"ACTIVE\"", NULL, "profile.login"},
     {OKTA_EXPR_USER_SEARCH, "status eq \"ACTIVE\"", NULL, "lastUpdated"},
     {OKTA_EXPR_USER_SEARCH, "lastUpdated gt \"2000-01-01T00:00:00.000Z\"", NULL, "lastUpdated"},
@@ -306,6 +312,85 @@ static void test_user_lists(void **state)
         }
         check_plans(f);
     }
+}
+
+/* ---- case-insensitive searches ---- */
+
+/* A search that compares Unicode case folds, the SQL it must produce and the index on the
+ * folded copy that must serve it (the team is never walked). */
+struct fold_shape {
+    enum okta_expr_ctx ctx; /* 0: q */
+    const char *expr, *q;
+    bool users;
+    const char *fragment, *index;
+};
+
+static const struct fold_shape fold_shapes[] = {
+    {OKTA_EXPR_GROUP_SEARCH, "profile.name eq \"ingénierie\"", NULL, false, "g.name_fold = ?",
+     "okta_groups_name_fold"},
+    {OKTA_EXPR_GROUP_SEARCH, "profile.name sw \"INGÉ\"", NULL, false, "g.name_fold >= ?",
+     "okta_groups_name_fold"},
+    {OKTA_EXPR_GROUP_SEARCH, "profile.description sw \"ÉQUIPE\"", NULL, false,
+     "g.description_fold >= ?", "okta_groups_description_fold"},
+    {0, NULL, "INGÉ", false, "ORDER BY g.name_fold", "okta_groups_name_fold"},
+    {OKTA_EXPR_USER_SEARCH, "profile.login eq \"ÉMILE@EXAMPLE.COM\"", NULL, true,
+     "u.login_fold = ?", "okta_users_login_fold"},
+    {OKTA_EXPR_USER_SEARCH, "profile.email sw \"ÉMI\"", NULL, true, "u.email_fold >= ?",
+     "okta_users_email_fold"},
+    {OKTA_EXPR_USER_SEARCH, "profile.firstName eq \"ÉMILE\"", NULL, true, "u.first_name_fold = ?",
+     "okta_users_first_fold"},
+    {OKTA_EXPR_USER_SEARCH, "profile.lastName sw \"STRASS\"", NULL, true, "u.last_name_fold >= ?",
+     "okta_users_last_fold"},
+    {OKTA_EXPR_USER_SEARCH, "profile.displayName eq \"ΟΔΟΣ\"", NULL, true,
+     "u.display_name_fold = ?", "okta_users_display_fold"},
+    /* a case-sensitive filter finds its candidates through the fold too */
+    {OKTA_EXPR_USER_FILTER, "profile.firstName eq \"Émile\"", NULL, true, "u.first_name_fold = ?",
+     "okta_users_first_fold"},
+    {OKTA_EXPR_USER_FILTER, "profile.login eq \"emile@example.com\"", NULL, true,
+     "u.login_fold = ?", "okta_users_login_fold"},
+    /* q: the union of three prefix ranges, each on its own index */
+    {0, NULL, "ÉMI", true, "x.first_name_fold >= ?", "okta_users_first_fold"},
+    {0, NULL, "ÉMI", true, "x.last_name_fold >= ?", "okta_users_last_fold"},
+    {0, NULL, "ÉMI", true, "x.email_fold >= ?", "okta_users_email_fold"},
+};
+
+static void test_searches_use_folded_indexes(void **state)
+{
+    struct fx *f = *state;
+    struct seed s;
+    seed(f, &s);
+    char report[8192];
+    for (size_t i = 0; i < sizeof(fold_shapes) / sizeof(fold_shapes[0]); i++) {
+        const struct fold_shape *sh = &fold_shapes[i];
+        struct store_okta_query q = {
+            .team_id = f->team.id,
+            .expr = parse(f, sh->ctx, sh->expr),
+            .q = sh->q,
+            .limit = 5,
+            .deprovisioned = sh->expr != NULL,
+        };
+        struct store_okta_user *users;
+        struct store_group *groups;
+        int64_t *counts;
+        size_t n;
+        if (sh->users)
+            assert_int_equal(core_okta_user_list(&f->cx, &q, &users, &n), 0);
+        else
+            assert_int_equal(core_okta_group_list(&f->cx, &q, &groups, &counts, &n), 0);
+        int missing =
+            store_sqlite_plan_uses(f->st, sh->fragment, sh->index, report, sizeof(report));
+        if (missing)
+            fprintf(stderr, "%s / %s: %d\n%s", sh->expr ? sh->expr : sh->q, sh->index, missing,
+                    report);
+        assert_int_equal(missing, 0);
+    }
+    check_plans(f);
+    /* the check itself fails on another index, and on SQL that was never run */
+    assert_true(store_sqlite_plan_uses(f->st, "u.first_name_fold = ?", "okta_users_last_fold",
+                                       report, sizeof(report)) > 0);
+    assert_int_equal(store_sqlite_plan_uses(f->st, "no such SQL", "okta_users_last_fold", report,
+                                            sizeof(report)),
+                     -1);
 }
 
 /* Members: GET /api/v1/groups/{id}/users, of a group and of the built-in group. */
@@ -360,6 +445,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_group_lists_more, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_user_groups, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_user_lists, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_searches_use_folded_indexes, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_group_members, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_app_lists, fx_setup, fx_teardown),
     };

@@ -177,10 +177,10 @@ static void test_legacy_token(void **state)
     f->st = NULL;
     sqlite3 *db;
     assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-    /* back to the schema before migration 4 and 5, with the token as it was stored then */
+    /* back to the schema before migration 5, with the token as it was stored then */
     assert_int_equal(sqlite3_exec(db,
                                   "ALTER TABLE enrollment_tokens DROP COLUMN secret_box;"
-                                  "PRAGMA user_version = 3;",
+                                  "PRAGMA user_version = 4;",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(db);

@@ -48,6 +48,10 @@ int asa_query_bool(struct http_request *req, struct http_response *resp, const c
                    bool *out);
 /* Optional string query parameter as a C string (arena), NULL when absent or empty. */
 const char *asa_query_str(struct http_request *req, const char *key);
+/* A text compared case-insensitively (contains, starts_with): asa_query_str, with 400 written
+ * when it cannot be case-folded (not UTF-8, util/fold.h). */
+int asa_query_match(struct http_request *req, struct http_response *resp, const char *key,
+                    const char **out);
 /* status filter (repeatable, comma lists): STORE_ASA_* mask; 400 written on unknown values. */
 int asa_query_status(struct http_request *req, struct http_response *resp, unsigned *mask);
 

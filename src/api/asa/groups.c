@@ -25,9 +25,9 @@ void asa_groups_list(struct http_request *req, struct http_response *resp)
     const char *idv[64], *ignv[64];
     if (asa_begin(req, resp, ROLE_ALL, &c) || asa_page_parse(req, resp, &pr) ||
         asa_query_bool(req, resp, "include_deleted", false, &inc_del) ||
-        asa_query_bool(req, resp, "only_include_deleted", false, &only_del))
+        asa_query_bool(req, resp, "only_include_deleted", false, &only_del) ||
+        asa_query_match(req, resp, "contains", &q.contains))
         return;
-    q.contains = asa_query_str(req, "contains");
     q.deleted = only_del ? 2 : inc_del ? 1 : 0;
     q.nids = http_params_all(req, "id", ids, 64, true);
     for (size_t i = 0; i < q.nids; i++) {
@@ -152,9 +152,9 @@ int asa_user_query(struct http_request *req, struct http_response *resp, struct 
                    bool service_param)
 {
     memset(q, 0, sizeof(*q));
-    q->contains = asa_query_str(req, "contains");
-    q->starts_with = asa_query_str(req, "starts_with");
-    if (asa_query_status(req, resp, &q->status_mask))
+    if (asa_query_match(req, resp, "contains", &q->contains) ||
+        asa_query_match(req, resp, "starts_with", &q->starts_with) ||
+        asa_query_status(req, resp, &q->status_mask))
         return -1;
     if (service_param) {
         bool svc;

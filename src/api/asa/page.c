@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "api/asa/asa.h"
+#include "util/fold.h"
 
 const char *asa_query_str(struct http_request *req, const char *key)
 {
@@ -9,6 +10,17 @@ const char *asa_query_str(struct http_request *req, const char *key)
     if (!v || v->n == 0)
         return NULL;
     return arena_strndup(req->arena, v->p, v->n);
+}
+
+int asa_query_match(struct http_request *req, struct http_response *resp, const char *key,
+                    const char **out)
+{
+    *out = asa_query_str(req, key);
+    if (!*out || fold_valid(slice_from_cstr(*out)))
+        return 0;
+    const char *msg = arena_printf(req->arena, "%s must be UTF-8 text", key);
+    asa_error(resp, 400, "invalid_request", msg ? msg : "bad text", key);
+    return -1;
 }
 
 int asa_query_bool(struct http_request *req, struct http_response *resp, const char *key, bool dflt,

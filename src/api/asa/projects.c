@@ -168,9 +168,9 @@ void asa_projects_list(struct http_request *req, struct http_response *resp)
     size_t n;
     bool self;
     if (asa_begin(req, resp, ROLE_ALL, &c) || asa_page_parse(req, resp, &pr) ||
-        asa_query_bool(req, resp, "self", false, &self))
+        asa_query_bool(req, resp, "self", false, &self) ||
+        asa_query_match(req, resp, "contains", &q.contains))
         return;
-    q.contains = asa_query_str(req, "contains");
     q.self_user_id = self ? c.who.p.user_id : 0;
     int rc = core_project_list(&c.cx, &c.team, &q, &pr, &rows, &n, &info);
     if (rc) {

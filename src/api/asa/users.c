@@ -128,10 +128,12 @@ void asa_user_groups(struct http_request *req, struct http_response *resp)
     struct core_page_info info;
     struct store_group *rows;
     size_t n;
-    if (asa_begin(req, resp, ROLE_ALL, &c) || asa_page_parse(req, resp, &pr))
+    const char *contains;
+    if (asa_begin(req, resp, ROLE_ALL, &c) || asa_page_parse(req, resp, &pr) ||
+        asa_query_match(req, resp, "contains", &contains))
         return;
-    int rc = core_user_groups(&c.cx, &c.team, http_route_param(req, 1),
-                              asa_query_str(req, "contains"), &pr, &rows, &n, &info);
+    int rc =
+        core_user_groups(&c.cx, &c.team, http_route_param(req, 1), contains, &pr, &rows, &n, &info);
     if (rc) {
         asa_core_error(resp, rc, rc == R_EINVAL ? "offset does not name a group" : "no such user");
         return;

@@ -4,6 +4,7 @@
 
 #include "api/okta/okta.h"
 #include "util/err.h"
+#include "util/fold.h"
 
 const char *okta_query_str(struct http_request *req, const char *key)
 {
@@ -159,6 +160,12 @@ int okta_list_query(struct http_request *req, struct http_response *resp, int64_
     memset(oq, 0, sizeof(*oq));
     oq->team_id = team_id;
     oq->q = q;
+    if (q && !fold_valid(slice_from_cstr(q))) {
+        /* q is compared as a Unicode case fold (util/fold.h) */
+        okta_error(req, resp, 400, "E0000002", "The request was not valid: q must be UTF-8 text",
+                   NULL);
+        return -1;
+    }
     if (search && (filter || q)) {
         okta_error(req, resp, 400, "E0000033",
                    "Bad request. Can't specify a search query and filter in the same request.",

@@ -36,6 +36,11 @@ int sq__err(struct sq_conn *c, int rc);
 sqlite3_stmt *sq__stmt(struct sq_conn *c, const char *sql);
 /* Binds s, or NULL for a NULL pointer. */
 void sq__bind_text(sqlite3_stmt *st, int i, const char *s);
+/* Binds the Unicode case fold of s (util/fold.h) to ?i and, when hi > 0, the upper bound of
+ * its prefix range to ?hi. R_EINVAL when s cannot be folded. */
+int sq__bind_fold(struct arena *a, sqlite3_stmt *st, int i, int hi, const char *s);
+/* Binds to ?i the upper bound of the range of texts starting with s[0..n). */
+int sq__bind_prefix_hi(struct arena *a, sqlite3_stmt *st, int i, const char *s, size_t n);
 /* Column i as an arena string, or NULL for SQL NULL. */
 const char *sq__col_text(struct arena *a, sqlite3_stmt *st, int i);
 /* Column i copied into a fixed buffer (ids); empty when it does not fit. */

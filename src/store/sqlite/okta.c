@@ -7,48 +7,52 @@
 #include "store/sqlite/internal.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/fold.h"
 
 /* ---- expression compiler ---- */
 
 enum col_kind { COL_TEXT, COL_INT, COL_NONE, COL_JSON };
 
-/* One attribute: its SQL over alias '@', the trigram column serving `co` (or NULL), and
- * whether it is never NULL (sorts on the bare column, so an index can give the order). */
+/* One attribute: its SQL over alias '@', its Unicode case-folded copy (util/fold.h, indexed:
+ * what `search` compares, or NULL), the trigram column serving `co` (or NULL), and whether it
+ * is never NULL (sorts on the bare column, so an index can give the order). */
 struct col_map {
     const char *attr;
     enum col_kind kind;
     const char *sql;
+    const char *fold;
     const char *trgm;
     bool not_null;
 };
 
+/* name_fold is fold(name); the built-in group's 'everyone' folds like its 'Everyone' */
 static const struct col_map group_cols[] = {
-    {"id", COL_TEXT, "@.okta_id", NULL, true},
-    {"type", COL_INT, "@.type", NULL, false},
-    {"created", COL_INT, "@.created", NULL, false},
-    {"lastUpdated", COL_INT, "@.last_updated", NULL, false},
-    {"lastMembershipUpdated", COL_INT, "@.last_membership_updated", NULL, false},
-    {"profile.name", COL_TEXT, "@.okta_name", "name", true}, /* 'Everyone' or name NOT NULL */
-    {"profile.description", COL_TEXT, "@.description", "description", false},
-    {"source.id", COL_NONE, "NULL", NULL, false},
-    {NULL, 0, NULL, NULL, false},
+    {"id", COL_TEXT, "@.okta_id", NULL, NULL, true},
+    {"type", COL_INT, "@.type", NULL, NULL, false},
+    {"created", COL_INT, "@.created", NULL, NULL, false},
+    {"lastUpdated", COL_INT, "@.last_updated", NULL, NULL, false},
+    {"lastMembershipUpdated", COL_INT, "@.last_membership_updated", NULL, NULL, false},
+    {"profile.name", COL_TEXT, "@.okta_name", "@.name_fold", "name", true},
+    {"profile.description", COL_TEXT, "@.description", "@.description_fold", "description", false},
+    {"source.id", COL_NONE, "NULL", NULL, NULL, false},
+    {NULL, 0, NULL, NULL, NULL, false},
 };
 
 static const struct col_map user_cols[] = {
-    {"id", COL_TEXT, "@.okta_id", NULL, true},
-    {"status", COL_INT, "@.status", NULL, false},
-    {"created", COL_INT, "@.created", NULL, false},
-    {"activated", COL_INT, "@.activated", NULL, false},
-    {"statusChanged", COL_INT, "@.status_changed", NULL, false},
-    {"lastUpdated", COL_INT, "@.last_updated", NULL, false},
-    {"passwordChanged", COL_INT, "@.password_changed", NULL, false},
-    {"profile.login", COL_TEXT, "@.login", "login", false},
-    {"profile.email", COL_TEXT, "@.email", "email", false},
-    {"profile.firstName", COL_TEXT, "@.first_name", "first_name", false},
-    {"profile.lastName", COL_TEXT, "@.last_name", "last_name", false},
-    {"profile.displayName", COL_TEXT, "@.display_name", NULL, false},
-    {"type.id", COL_NONE, "NULL", NULL, false},
-    {NULL, 0, NULL, NULL, false},
+    {"id", COL_TEXT, "@.okta_id", NULL, NULL, true},
+    {"status", COL_INT, "@.status", NULL, NULL, false},
+    {"created", COL_INT, "@.created", NULL, NULL, false},
+    {"activated", COL_INT, "@.activated", NULL, NULL, false},
+    {"statusChanged", COL_INT, "@.status_changed", NULL, NULL, false},
+    {"lastUpdated", COL_INT, "@.last_updated", NULL, NULL, false},
+    {"passwordChanged", COL_INT, "@.password_changed", NULL, NULL, false},
+    {"profile.login", COL_TEXT, "@.login", "@.login_fold", "login", false},
+    {"profile.email", COL_TEXT, "@.email", "@.email_fold", "email", false},
+    {"profile.firstName", COL_TEXT, "@.first_name", "@.first_name_fold", "first_name", false},
+    {"profile.lastName", COL_TEXT, "@.last_name", "@.last_name_fold", "last_name", false},
+    {"profile.displayName", COL_TEXT, "@.display_name", "@.display_name_fold", NULL, false},
+    {"type.id", COL_NONE, "NULL", NULL, NULL, false},
+    {NULL, 0, NULL, NULL, NULL, false},
 };
 
 enum bind_kind { B_TEXT, B_INT, B_REAL, B_NULL, B_TEXT_HI };
@@ -107,6 +111,16 @@ static int qb_text_hi(struct qb *q, const char *s, size_t n)
     return qb_bind(q, (struct bindv){.kind = B_TEXT_HI, .s = s, .n = n});
 }
 
+/* The Unicode case fold of v (util/fold.h) in the query's arena; the error is kept in q. */
+static struct slice qb_fold(struct qb *q, struct slice v)
+{
+    struct slice f = {"", 0};
+    int rc = fold_arena(q->a, v, &f);
+    if (rc && !q->err)
+        q->err = rc;
+    return f;
+}
+
 /* Appends a column template with '@' replaced by alias. */
 static void qb_col(struct qb *q, const char *tmpl, const char *alias)
 {
@@ -125,12 +139,9 @@ static int qb_apply(struct qb *q, sqlite3_stmt *st)
         switch (v->kind) {
         case B_TEXT: sqlite3_bind_text(st, i + 1, v->s, (int)v->n, SQLITE_TRANSIENT); break;
         case B_TEXT_HI: {
-            char *hi = arena_alloc(q->a, v->n + 2);
-            if (!hi)
-                return R_ENOMEM;
-            memcpy(hi, v->s, v->n);
-            hi[v->n] = (char)0xff;
-            sqlite3_bind_text(st, i + 1, hi, (int)v->n + 1, SQLITE_TRANSIENT);
+            int rc = sq__bind_prefix_hi(q->a, st, i + 1, v->s, v->n);
+            if (rc)
+                return rc;
             break;
         }
         case B_INT: sqlite3_bind_int64(st, i + 1, v->i); break;
@@ -212,6 +223,33 @@ static void qb_members_updated(struct qb *q, const char *alias, const char *op, 
                 alias, q->team, op, p, q->team, op, p);
 }
 
+/* The text a comparison reads: the folded copy when the value is folded (a custom attribute
+ * is folded on the fly through roster_fold), else the column itself. */
+static int qb_cmp_column(struct qb *q, const struct col_map *m, struct slice attr,
+                         const char *alias, bool fold, enum col_kind *kind)
+{
+    if (!fold)
+        return qb_column(q, m, attr, alias, kind);
+    if (m) {
+        qb_col(q, m->fold, alias);
+        *kind = m->kind;
+        return 0;
+    }
+    buf_append_str(&q->sql, "roster_fold(");
+    int rc = qb_column(q, m, attr, alias, kind);
+    buf_append_str(&q->sql, ")");
+    return rc;
+}
+
+/* Characters of valid UTF-8: the trigram index matches values of 3 or more only. */
+static size_t utf8_chars(struct slice s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s.n; i++)
+        n += ((unsigned char)s.p[i] & 0xC0) != 0x80;
+    return n;
+}
+
 static int compile_cmp(struct qb *q, const struct expr *e, const struct col_map *map,
                        const char *alias, const char *trgm_table)
 {
@@ -219,7 +257,6 @@ static int compile_cmp(struct qb *q, const struct expr *e, const struct col_map 
     if (!m && !attr_is_custom_profile(e->attr))
         return R_EINVAL;
     enum col_kind kind;
-    const char *coll = e->nocase ? " COLLATE NOCASE" : "";
     int rc;
     if (e->op == EXPR_PR) {
         buf_append_str(&q->sql, "(");
@@ -241,10 +278,17 @@ static int compile_cmp(struct qb *q, const struct expr *e, const struct col_map 
         buf_append_str(&q->sql, e->op == EXPR_NE ? " IS NOT NULL)" : " IS NULL)");
         return 0;
     }
+    if (m && m->kind == COL_INT && e->vtype == EXPR_VAL_STRING)
+        return R_EINVAL; /* the dialect turns dates, statuses and types into numbers */
+    /* search values compare as Unicode case folds with the folded copies; only id (ASCII)
+     * has none and keeps NOCASE */
+    bool fold = e->nocase && e->vtype == EXPR_VAL_STRING && (!m || m->fold);
+    const char *coll = e->nocase && !fold ? " COLLATE NOCASE" : "";
+    struct slice v = fold ? qb_fold(q, e->str) : e->str;
     /* value parameter */
     int p;
     if (e->vtype == EXPR_VAL_STRING)
-        p = qb_text(q, e->str.p, e->str.n);
+        p = qb_text(q, v.p, v.n);
     else if (e->vtype == EXPR_VAL_NUMBER && e->num == (double)(int64_t)e->num)
         p = qb_int(q, (int64_t)e->num);
     else if (e->vtype == EXPR_VAL_NUMBER)
@@ -253,10 +297,6 @@ static int compile_cmp(struct qb *q, const struct expr *e, const struct col_map 
         p = qb_int(q, e->boolean ? 1 : 0);
     else
         return R_EINVAL;
-    if (m && m->kind == COL_INT && e->vtype == EXPR_VAL_STRING)
-        return R_EINVAL; /* the dialect turns dates, statuses and types into numbers */
-    if (m && m->kind == COL_INT)
-        coll = "";
     const char *op = NULL;
     switch (e->op) {
     case EXPR_EQ: op = "="; break;
@@ -272,20 +312,15 @@ static int compile_cmp(struct qb *q, const struct expr *e, const struct col_map 
         qb_members_updated(q, alias, op, p);
         return 0;
     }
-    if (op && e->op == EXPR_EQ && !e->nocase && e->vtype == EXPR_VAL_STRING && m &&
-        m->kind == COL_TEXT && m->trgm) {
-        /* A case-sensitive eq (users filter) on a column with a case-insensitive index: the
-         * NOCASE match finds the candidates through that index, the exact match decides.
-         * login_lc is lower(login) on every write (its unique index serves logins). */
-        if (slice_eq_cstr(e->attr, "profile.login"))
-            buf_appendf(&q->sql, "%s.login_lc = lower(?%d) AND ", alias, p);
-        else {
-            qb_column(q, m, e->attr, alias, &kind);
-            buf_appendf(&q->sql, " = ?%d COLLATE NOCASE AND ", p);
-        }
+    if (op && e->op == EXPR_EQ && !e->nocase && e->vtype == EXPR_VAL_STRING && m && m->fold) {
+        /* A case-sensitive eq (users filter): equal texts have equal folds, so the folded
+         * copy finds the candidates through its index and the exact match decides. */
+        struct slice f = qb_fold(q, e->str);
+        qb_col(q, m->fold, alias);
+        buf_appendf(&q->sql, " = ?%d AND ", qb_text(q, f.p, f.n));
     }
     if (op) {
-        if ((rc = qb_column(q, m, e->attr, alias, &kind)))
+        if ((rc = qb_cmp_column(q, m, e->attr, alias, fold, &kind)))
             return rc;
         buf_appendf(&q->sql, " %s ?%d%s)", op, p, coll);
         return 0;
@@ -294,24 +329,26 @@ static int compile_cmp(struct qb *q, const struct expr *e, const struct col_map 
         return R_EINVAL;
     switch (e->op) {
     case EXPR_SW: {
-        /* a range, so an index on the column (NOCASE for search) finds the candidates */
-        int hi = qb_text_hi(q, e->str.p, e->str.n);
-        if ((rc = qb_column(q, m, e->attr, alias, &kind)))
+        /* a range, so an index on the (folded) column finds the candidates */
+        int hi = qb_text_hi(q, v.p, v.n);
+        if ((rc = qb_cmp_column(q, m, e->attr, alias, fold, &kind)))
             return rc;
         buf_appendf(&q->sql, " >= ?%d%s AND ", p, coll);
-        qb_column(q, m, e->attr, alias, &kind);
+        qb_cmp_column(q, m, e->attr, alias, fold, &kind);
         buf_appendf(&q->sql, " < ?%d%s)", hi, coll);
         return 0;
     }
-    case EXPR_CO:
-        if (m && m->trgm && trgm_table && e->str.n >= 3) {
-            const char *ph = trgm_phrase(q->a, m->trgm, e->str);
+    case EXPR_CO: {
+        /* the trigram index holds the folded copies: it is searched with a folded value */
+        struct slice tv = fold || !m || !m->trgm ? v : qb_fold(q, e->str);
+        if (m && m->trgm && trgm_table && utf8_chars(tv) >= 3) {
+            const char *ph = trgm_phrase(q->a, m->trgm, tv);
             if (!ph)
                 return R_ENOMEM;
-            /* the trigram index is case-insensitive; a case-sensitive `co` rechecks */
             buf_appendf(&q->sql, "%s.id IN (SELECT rowid FROM %s WHERE %s MATCH ?%d)", alias,
                         trgm_table, trgm_table, qb_text(q, ph, strlen(ph)));
-            if (!e->nocase) {
+            if (!fold) {
+                /* a case-sensitive `co` rechecks the text itself */
                 buf_append_str(&q->sql, " AND instr(");
                 qb_column(q, m, e->attr, alias, &kind);
                 buf_appendf(&q->sql, ", ?%d) > 0", p);
@@ -319,17 +356,17 @@ static int compile_cmp(struct qb *q, const struct expr *e, const struct col_map 
             buf_append_str(&q->sql, ")");
             return 0;
         }
-        buf_append_str(&q->sql, e->nocase ? "instr(lower(" : "instr((");
-        if ((rc = qb_column(q, m, e->attr, alias, &kind)))
+        buf_append_str(&q->sql, "instr(");
+        if ((rc = qb_cmp_column(q, m, e->attr, alias, fold, &kind)))
             return rc;
-        buf_appendf(&q->sql, e->nocase ? "), lower(?%d)) > 0)" : "), ?%d) > 0)", p);
+        buf_appendf(&q->sql, ", ?%d) > 0)", p);
         return 0;
+    }
     case EXPR_EW:
-        buf_append_str(&q->sql, e->nocase ? "lower(substr(" : "(substr(");
-        if ((rc = qb_column(q, m, e->attr, alias, &kind)))
+        buf_append_str(&q->sql, "substr(");
+        if ((rc = qb_cmp_column(q, m, e->attr, alias, fold, &kind)))
             return rc;
-        buf_appendf(&q->sql,
-                    e->nocase ? ", -length(?%d))) = lower(?%d))" : ", -length(?%d))) = ?%d)", p, p);
+        buf_appendf(&q->sql, ", -length(?%d)) = ?%d%s)", p, p, coll);
         return 0;
     default: return R_EINVAL;
     }
@@ -374,13 +411,17 @@ static const struct col_map *sort_col(const struct col_map *map, const char *sor
 
 static void qb_sort_expr(struct qb *q, const struct col_map *m, const char *alias)
 {
+    /* texts with a folded copy sort by it: case-insensitively across Unicode, as search
+     * compares them (and an index on the copy can give the order) */
+    const char *text = m->fold ? m->fold : m->sql;
+    const char *coll = m->fold ? "" : " COLLATE NOCASE";
     if (m->kind == COL_TEXT && m->not_null) {
-        qb_col(q, m->sql, alias);
-        buf_append_str(&q->sql, " COLLATE NOCASE");
+        qb_col(q, text, alias);
+        buf_append_str(&q->sql, coll);
     } else if (m->kind == COL_TEXT) {
         buf_append_str(&q->sql, "coalesce(");
-        qb_col(q, m->sql, alias);
-        buf_append_str(&q->sql, ", '') COLLATE NOCASE");
+        qb_col(q, text, alias);
+        buf_appendf(&q->sql, ", '')%s", coll);
     } else {
         qb_col(q, m->sql, alias);
     }
@@ -468,8 +509,10 @@ static int sq_okta_group_update_profile(struct store_conn *sc, int64_t group_id,
                                         int64_t now)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "UPDATE groups SET name = ?, description = ?, "
-                                   "profile_json = ?, last_updated = ? WHERE id = ?");
+    sqlite3_stmt *st = sq__stmt(c, "UPDATE groups SET name = ?1, description = ?2, "
+                                   "profile_json = ?3, last_updated = ?4, name_fold = "
+                                   "roster_fold(?1), description_fold = roster_fold(?2) "
+                                   "WHERE id = ?5");
     if (!st)
         return R_ESTORE;
     sq__bind_text(st, 1, name);
@@ -498,13 +541,20 @@ static int sq_okta_group_apps_count(struct store_conn *sc, int64_t group_id, int
     return rc;
 }
 
-/* A case-insensitive prefix range over a column expression (q). */
+/* An ASCII case-insensitive prefix range over a column expression (apps q). */
 static void qb_prefix(struct qb *q, const char *col, const char *prefix)
 {
     size_t n = strlen(prefix);
     int lo = qb_text(q, prefix, n), hi = qb_text_hi(q, prefix, n);
     buf_appendf(&q->sql, "(%s >= ?%d COLLATE NOCASE AND %s < ?%d COLLATE NOCASE)", col, lo, col,
                 hi);
+}
+
+/* A prefix range over a folded column, for a folded prefix: Unicode case-insensitive. */
+static void qb_fold_prefix(struct qb *q, const char *col, struct slice f)
+{
+    int lo = qb_text(q, f.p, f.n), hi = qb_text_hi(q, f.p, f.n);
+    buf_appendf(&q->sql, "(%s >= ?%d AND %s < ?%d)", col, lo, col, hi);
 }
 
 static int sq_okta_group_list(struct store_conn *sc, struct arena *a,
@@ -536,7 +586,7 @@ static int sq_okta_group_list(struct store_conn *sc, struct arena *a,
     }
     if (oq->q) {
         buf_append_str(&q.sql, " AND ");
-        qb_prefix(&q, "g.okta_name", oq->q);
+        qb_fold_prefix(&q, "g.name_fold", qb_fold(&q, slice_from_cstr(oq->q)));
     }
     if (oq->expr) {
         buf_append_str(&q.sql, " AND ");
@@ -544,10 +594,10 @@ static int sq_okta_group_list(struct store_conn *sc, struct arena *a,
             goto out;
     }
     if (oq->q) {
-        /* exact matches first; q is not pageable. Every name in the prefix range starts with
-         * q (NOCASE), so the exact matches are its smallest names: name order puts them first
-         * and the okta_groups_name index gives that order */
-        buf_append_str(&q.sql, " ORDER BY g.okta_name COLLATE NOCASE, g.id");
+        /* exact matches first; q is not pageable. Every folded name in the prefix range
+         * starts with the folded q, so the exact matches are its smallest: folded name order
+         * puts them first and the okta_groups_name_fold index gives that order */
+        buf_append_str(&q.sql, " ORDER BY g.name_fold, g.id");
     } else {
         if (oq->after)
             qb_after(&q, "g", "g.id", "groups", oq->after, sort, oq->desc);
@@ -650,7 +700,10 @@ static int sq_okta_user_update_profile(struct store_conn *sc, const struct store
     struct sq_conn *c = SQ(sc);
     sqlite3_stmt *st = sq__stmt(c, "UPDATE users SET login = ?1, login_lc = lower(?1), "
                                    "email = ?2, first_name = ?3, last_name = ?4, "
-                                   "display_name = ?5, profile_json = ?6, last_updated = ?7 "
+                                   "display_name = ?5, profile_json = ?6, last_updated = ?7, "
+                                   "login_fold = roster_fold(?1), email_fold = roster_fold(?2), "
+                                   "first_name_fold = roster_fold(?3), last_name_fold = "
+                                   "roster_fold(?4), display_name_fold = roster_fold(?5) "
                                    "WHERE id = ?8");
     if (!st)
         return R_ESTORE;
@@ -745,7 +798,8 @@ static int sq_okta_user_list(struct store_conn *sc, struct arena *a,
         /* q: a prefix of first name, last name or email. Each prefix is a range on its own
          * index; their union is the candidate set, so the work is bounded by the matches
          * rather than by walking the team (an OR of the three would walk it) */
-        static const char *const cols[] = {"x.first_name", "x.last_name", "x.email"};
+        static const char *const cols[] = {"x.first_name_fold", "x.last_name_fold", "x.email_fold"};
+        struct slice f = qb_fold(&q, slice_from_cstr(oq->q));
         int team = qb_int(&q, oq->team_id);
         buf_append_str(&q.sql, " AND u.id IN (");
         for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
@@ -753,7 +807,7 @@ static int sq_okta_user_list(struct store_conn *sc, struct arena *a,
                         "%sSELECT x.id FROM users x WHERE x.team_id = ?%d AND x.user_type = 0 "
                         "AND x.deleted_at = 0 AND ",
                         i ? " UNION " : "", team);
-            qb_prefix(&q, cols[i], oq->q);
+            qb_fold_prefix(&q, cols[i], f);
         }
         buf_append_str(&q.sql, ")");
     }

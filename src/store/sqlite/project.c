@@ -126,8 +126,9 @@ static int sq_project_insert(struct store_conn *sc, struct store_project *p)
            "forward_traffic, rdp_session_recording, require_preauth_for_creds, "
            "ssh_session_recording, gateway_selector, shared_admin_user_name, "
            "shared_standard_user_name, ssh_certificate_type, next_unix_uid, next_unix_gid, "
-           "user_on_demand_period, uuid, created) "
-           "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)");
+           "user_on_demand_period, uuid, created, name_fold) "
+           "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,"
+           "roster_fold(?2))");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, p->team_id);
@@ -174,7 +175,8 @@ static int sq_project_update(struct store_conn *sc, const struct store_project *
            "?4, forward_traffic = ?5, rdp_session_recording = ?6, require_preauth_for_creds = "
            "?7, ssh_session_recording = ?8, gateway_selector = ?9, shared_admin_user_name = "
            "?10, shared_standard_user_name = ?11, ssh_certificate_type = ?12, next_unix_uid = "
-           "?13, next_unix_gid = ?14, user_on_demand_period = ?15 WHERE id = ?1");
+           "?13, next_unix_gid = ?14, user_on_demand_period = ?15, name_fold = roster_fold(?2) "
+           "WHERE id = ?1");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, p->id);
@@ -220,7 +222,7 @@ static int sq_project_list(struct store_conn *sc, struct arena *a,
     buf_append_str(&b, "SELECT " PROJECT_COLS " FROM projects p WHERE p.team_id = ?1 AND "
                        "p.deleted_at = 0");
     if (f->contains)
-        buf_append_str(&b, " AND instr(lower(p.name), lower(?2)) > 0");
+        buf_append_str(&b, " AND instr(p.name_fold, ?2) > 0");
     if (f->self_user_id > 0)
         /* The caller's projects: a live assignment of one of its groups (explicit ones
          * and the built-in group, of which every live user is a member). */
@@ -240,8 +242,8 @@ static int sq_project_list(struct store_conn *sc, struct arena *a,
         goto out;
     }
     sqlite3_bind_int64(st, 1, f->team_id);
-    if (f->contains)
-        sq__bind_text(st, 2, f->contains);
+    if (f->contains && (rc = sq__bind_fold(a, st, 2, 0, f->contains)))
+        goto out;
     if (f->self_user_id > 0)
         sqlite3_bind_int64(st, 3, f->self_user_id);
     if (pg->after_name) {

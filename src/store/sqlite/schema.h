@@ -4,6 +4,7 @@
 
 // clang-format off: SQL text is laid out by hand
 
+#include "store/sqlite/schema_fold.h"
 #include "store/sqlite/schema_okta.h"
 #include "store/sqlite/schema_project.h"
 
@@ -95,9 +96,8 @@ static const char *const store_sqlite_migrations[] = {
     STORE_SQLITE_MIGRATION_PROJECT,
     /* 3: the Okta dialect: user columns, apps, indexes and trigram tables for expressions */
     STORE_SQLITE_MIGRATION_OKTA,
-    /* 4: taken by the Unicode case-folded search columns (another branch); a no-op here so
-     * that 5 keeps its number when they meet */
-    "SELECT 1;",
+    /* 4: Unicode case-folded search columns and their indexes */
+    STORE_SQLITE_MIGRATION_FOLD,
     /* 5: enrollment token secrets, sealed (store/seal.h); NULL for tokens made before 5,
      * which keep their secretless value */
     "ALTER TABLE enrollment_tokens ADD COLUMN secret_box BLOB;",

@@ -12,6 +12,7 @@
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/fold.h"
 
 static const struct store_ops sq_ops;
 
@@ -87,6 +88,29 @@ void sq__bind_text(sqlite3_stmt *st, int i, const char *s)
         sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
     else
         sqlite3_bind_null(st, i);
+}
+
+int sq__bind_fold(struct arena *a, sqlite3_stmt *st, int i, int hi, const char *s)
+{
+    struct slice f;
+    int rc = fold_arena(a, slice_from_cstr(s), &f);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, i, f.p, (int)f.n, SQLITE_TRANSIENT);
+    return hi > 0 ? sq__bind_prefix_hi(a, st, hi, f.p, f.n) : 0;
+}
+
+int sq__bind_prefix_hi(struct arena *a, sqlite3_stmt *st, int i, const char *s, size_t n)
+{
+    /* 0xFF never occurs in UTF-8: above every text that starts with s, below every other
+     * text above s (bytewise, the BINARY collation) */
+    char *hi = arena_alloc(a, n + 2);
+    if (!hi)
+        return R_ENOMEM;
+    memcpy(hi, s, n);
+    hi[n] = (char)0xff;
+    sqlite3_bind_text(st, i, hi, (int)n + 1, SQLITE_TRANSIENT);
+    return 0;
 }
 
 const char *sq__col_text(struct arena *a, sqlite3_stmt *st, int i)
@@ -286,7 +310,10 @@ static int sq_user_insert(struct store_conn *sc, struct store_user *u)
     sqlite3_stmt *st = sq__stmt(
         c, "INSERT INTO users(team_id, uuid, okta_id, name, login, login_lc, user_type, status, "
            "email, first_name, last_name, display_name, profile_json, created, last_updated, "
-           "status_changed) VALUES (?,?,?,?,?,lower(?5),?,?,?,?,?,?,?,?,?,?)");
+           "status_changed, name_fold, login_fold, email_fold, first_name_fold, "
+           "last_name_fold, display_name_fold) VALUES (?1,?2,?3,?4,?5,lower(?5),?6,?7,?8,?9,"
+           "?10,?11,?12,?13,?14,?15,roster_fold(?4),roster_fold(?5),roster_fold(?8),"
+           "roster_fold(?9),roster_fold(?10),roster_fold(?11))");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, u->team_id);
@@ -400,9 +427,9 @@ static int sq_user_list(struct store_conn *sc, struct arena *a, const struct sto
         buf_append_str(&b, " AND NOT EXISTS (SELECT 1 FROM memberships x WHERE "
                            "x.group_id = ?3 AND x.user_name = u.name)");
     if (f->contains)
-        buf_append_str(&b, " AND instr(lower(u.name), lower(?4)) > 0");
+        buf_append_str(&b, " AND instr(u.name_fold, ?4) > 0");
     if (f->starts_with)
-        buf_append_str(&b, " AND substr(lower(u.name), 1, length(?5)) = lower(?5)");
+        buf_append_str(&b, " AND u.name_fold >= ?5 AND u.name_fold < ?8");
     if (f->type_mask == (1u << USER_HUMAN))
         buf_append_str(&b, " AND u.user_type = 0");
     else if (f->type_mask == (1u << USER_SERVICE))
@@ -426,10 +453,9 @@ static int sq_user_list(struct store_conn *sc, struct arena *a, const struct sto
     sqlite3_bind_int64(st, 2, f->team_id);
     if (f->not_in_group_id > 0)
         sqlite3_bind_int64(st, 3, f->not_in_group_id);
-    if (f->contains)
-        sq__bind_text(st, 4, f->contains);
-    if (f->starts_with)
-        sq__bind_text(st, 5, f->starts_with);
+    if ((f->contains && (rc = sq__bind_fold(a, st, 4, 0, f->contains))) ||
+        (f->starts_with && (rc = sq__bind_fold(a, st, 5, 8, f->starts_with))))
+        goto out;
     if (pg->after_name)
         sq__bind_text(st, 6, pg->after_name);
     sqlite3_bind_int64(st, 7, (sqlite3_int64)pg->limit + 1);
@@ -496,8 +522,9 @@ static int sq_group_insert(struct store_conn *sc, struct store_group *g)
     sqlite3_stmt *st = sq__stmt(
         c, "INSERT INTO groups(team_id, uuid, okta_id, name, description, profile_json, roles, "
            "type, flags, federated_from_team, federation_approved_at, created, last_updated, "
-           "last_membership_updated, users_count, human_count) "
-           "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+           "last_membership_updated, users_count, human_count, name_fold, description_fold) "
+           "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,roster_fold(?4),"
+           "roster_fold(?5))");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, g->team_id);
@@ -622,7 +649,7 @@ static int sq_group_list(struct store_conn *sc, struct arena *a, const struct st
     else if (f->deleted == 2)
         buf_append_str(&b, " AND g.deleted_at <> 0");
     if (f->contains)
-        buf_appendf(&b, " AND instr(lower(g.name), lower(?%d)) > 0", param++);
+        buf_appendf(&b, " AND instr(g.name_fold, ?%d) > 0", param++);
     if (f->nids) {
         buf_append_str(&b, " AND g.uuid IN (");
         for (size_t i = 0; i < f->nids; i++)
@@ -656,8 +683,8 @@ static int sq_group_list(struct store_conn *sc, struct arena *a, const struct st
     sqlite3_bind_int64(st, 1, f->team_id);
     if (f->member_user_id > 0)
         sqlite3_bind_int64(st, 2, f->member_user_id);
-    if (f->contains)
-        sq__bind_text(st, p++, f->contains);
+    if (f->contains && (rc = sq__bind_fold(a, st, p++, 0, f->contains)))
+        goto out;
     for (size_t i = 0; i < f->nids; i++)
         sq__bind_text(st, p++, f->ids[i]);
     for (size_t i = 0; i < f->nignore; i++)
@@ -1167,6 +1194,34 @@ static int sq_seal_setup(struct sq_conn *c, const char *path)
     return rc ? R_ESTORE : 0;
 }
 
+/* roster_fold(x): util/fold.h as an SQL function, so the statements that write a text also
+ * write its folded copy, and migration 4 fills them. NULL stays NULL; a text that cannot be
+ * folded (not UTF-8: no write path lets one in) is kept as it is rather than failing a write
+ * or the migration. */
+static void sq_fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    const char *s = (const char *)sqlite3_value_text(argv[0]);
+    int n = sqlite3_value_bytes(argv[0]);
+    if (!s) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    char *f;
+    size_t fn;
+    int rc = fold_alloc((struct slice){s, (size_t)n}, &f, &fn);
+    if (rc == R_EINVAL)
+        sqlite3_result_value(ctx, argv[0]);
+    else if (rc)
+        sqlite3_result_error_nomem(ctx);
+    else
+        sqlite3_result_text(ctx, f, (int)fn, free);
+}
+
 int store_sqlite_open(const char *path, struct store_conn **out)
 {
     struct sq_conn *c = calloc(1, sizeof(*c));
@@ -1183,6 +1238,12 @@ int store_sqlite_open(const char *path, struct store_conn **out)
         goto fail;
     }
     sqlite3_busy_timeout(c->db, 10000);
+    if (sqlite3_create_function(c->db, "roster_fold", 1,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                sq_fold_fn, NULL, NULL) != SQLITE_OK) {
+        rc = R_ESTORE;
+        goto fail;
+    }
     if ((rc = sq_exec_sql(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                              "PRAGMA foreign_keys=ON; PRAGMA secure_delete=OFF")))
         goto fail;
@@ -1246,6 +1307,72 @@ static bool plan_line_unbounded(const char *d)
            strstr(d, "USE TEMP B-TREE FOR RIGHT PART OF ORDER BY") != NULL;
 }
 
+/* The EXPLAIN QUERY PLAN statement of sql (finalized by the caller), or NULL. */
+static sqlite3_stmt *plan_prepare(struct sq_conn *c, const char *sql)
+{
+    char *q = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
+    sqlite3_stmt *st = NULL;
+    if (q && sqlite3_prepare_v2(c->db, q, -1, &st, NULL) != SQLITE_OK)
+        st = NULL;
+    sqlite3_free(q);
+    return st;
+}
+
+/* How many plan lines of sql read through index; with report, appends the lines to it at
+ * *used. -1 on error. */
+static int plan_lines_naming(struct sq_conn *c, const char *sql, const char *index, char *report,
+                             size_t cap, size_t *used)
+{
+    sqlite3_stmt *st = plan_prepare(c, sql);
+    if (!st)
+        return -1;
+    int naming = 0;
+    size_t n = strlen(index);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *d = (const char *)sqlite3_column_text(st, 3);
+        if (!d)
+            continue;
+        /* "… USING INDEX name (…)" or "… USING COVERING INDEX name (…)" */
+        const char *at = strstr(d, " INDEX ");
+        if (at && strncmp(at + 7, index, n) == 0 && (at[7 + n] == ' ' || at[7 + n] == 0))
+            naming++;
+        if (report && *used < cap) {
+            int k = snprintf(report + *used, cap - *used, "  plan: %s\n", d);
+            *used += k > 0 ? (size_t)k : 0;
+        }
+    }
+    sqlite3_finalize(st);
+    return naming;
+}
+
+int store_sqlite_plan_uses(struct store_conn *sc, const char *fragment, const char *index,
+                           char *report, size_t cap)
+{
+    struct sq_conn *c = SQ(sc);
+    int seen = 0, missing = 0;
+    size_t used = 0;
+    if (cap)
+        report[0] = 0;
+    for (unsigned i = 0; i < STMT_CACHE; i++) {
+        const char *sql = c->cache[i].sql;
+        if (!sql || strncmp(sql, "SELECT", 6) != 0 || !strstr(sql, fragment))
+            continue;
+        seen++;
+        int naming = plan_lines_naming(c, sql, index, NULL, 0, NULL);
+        if (naming < 0)
+            return -1;
+        if (naming > 0)
+            continue;
+        missing++;
+        if (used < cap) {
+            int k = snprintf(report + used, cap - used, "%s\n", sql);
+            used += k > 0 ? (size_t)k : 0;
+        }
+        plan_lines_naming(c, sql, index, report, cap, &used);
+    }
+    return seen ? missing : -1;
+}
+
 int store_sqlite_plan_check(struct store_conn *sc, const char *const *allowed, size_t nallowed,
                             char *report, size_t cap)
 {
@@ -1262,13 +1389,9 @@ int store_sqlite_plan_check(struct store_conn *sc, const char *const *allowed, s
         for (size_t k = 0; k < nallowed; k++)
             if (strstr(sql, allowed[k]))
                 ok_listed = true;
-        char *q = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
-        sqlite3_stmt *st = NULL;
-        if (!q || sqlite3_prepare_v2(c->db, q, -1, &st, NULL) != SQLITE_OK) {
-            sqlite3_free(q);
+        sqlite3_stmt *st = plan_prepare(c, sql);
+        if (!st)
             return -1;
-        }
-        sqlite3_free(q);
         bool dump = getenv("ROSTER_PLAN_DUMP") != NULL;
         if (dump)
             fprintf(stderr, "%s\n", sql);
