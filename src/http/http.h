@@ -95,7 +95,8 @@ const char *http_route_param(struct http_request *req, size_t i);
 const char *http_header(struct http_request *req, const char *name);
 
 /* Query helpers. http_param returns the first value of key or NULL;
- * http_params_all collects every value (repeated keys and comma lists split); returns count. */
+ * http_params_all collects every distinct value (repeated keys and comma lists split) and
+ * returns their count, or max + 1 when there are more than max (callers refuse that). */
 const struct slice *http_param(const struct http_request *req, const char *key);
 size_t http_params_all(const struct http_request *req, const char *key, struct slice *out,
                        size_t max, bool split_commas);

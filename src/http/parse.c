@@ -246,13 +246,16 @@ const struct slice *http_param(const struct http_request *req, const char *key)
     return NULL;
 }
 
-static size_t add_unique(struct slice *out, size_t n, size_t max, struct slice v)
+/* Adds v unless already there; a new value with no room left sets *over instead. */
+static size_t add_unique(struct slice *out, size_t n, size_t max, struct slice v, bool *over)
 {
     for (size_t i = 0; i < n; i++)
         if (slice_eq(out[i], v))
             return n;
     if (n < max)
         out[n++] = v;
+    else
+        *over = true;
     return n;
 }
 
@@ -261,16 +264,17 @@ size_t http_params_all(const struct http_request *req, const char *key, struct s
 {
     struct slice k = slice_from_cstr(key);
     size_t n = 0;
-    for (size_t i = 0; i < req->nparams && n < max; i++) {
+    bool over = false;
+    for (size_t i = 0; i < req->nparams && !over; i++) {
         if (!slice_eq(req->params[i].key, k))
             continue;
         struct slice v = req->params[i].val;
         if (!split_commas) {
-            n = add_unique(out, n, max, v);
+            n = add_unique(out, n, max, v, &over);
             continue;
         }
         size_t j = 0;
-        while (j <= v.n && n < max) {
+        while (j <= v.n && !over) {
             size_t start = j;
             while (j < v.n && v.p[j] != ',')
                 j++;
@@ -280,9 +284,9 @@ size_t http_params_all(const struct http_request *req, const char *key, struct s
             while (piece.n && piece.p[piece.n - 1] == ' ')
                 piece.n--;
             if (piece.n)
-                n = add_unique(out, n, max, piece);
+                n = add_unique(out, n, max, piece, &over);
             j++;
         }
     }
-    return n;
+    return over ? max + 1 : n;
 }

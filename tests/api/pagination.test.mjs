@@ -1,5 +1,6 @@
 // ASA keyset pagination: count/offset/prev/descending and the Link header (DESIGN.md §3).
 import { test } from 'node:test';
+import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { useServer } from './lib/server.mjs';
 import { assertStatus, assertList, assertGroup, assertError, assertUser, parseLink, byteCompare, names } from './lib/asa.mjs';
@@ -282,4 +283,13 @@ test('count is capped at 1000 (1004 groups)', async () => {
   assert.ok(next, 'and a rel="next"');
   r = await s.asa('GET', next);
   assert.deepEqual(names(assertList(r)), everything.slice(1000));
+});
+
+test('more than 64 distinct id or ignore values is a 400, never a silent cut', async () => {
+  const ids = Array.from({ length: 65 }, () => randomUUID());
+  assertError(await s.asa('GET', `groups?id=${ids.join(',')}`), 400, 'invalid_request');
+  assertError(await s.asa('GET', `groups?ignore=${ids.map((x) => `g${x}`).join(',')}`), 400, 'invalid_request');
+  // 64, with repeats, is fine
+  const r = await s.asa('GET', `groups?id=${[...ids.slice(0, 64), ids[0]].join(',')}`);
+  assertList(r);
 });

@@ -30,6 +30,12 @@ void asa_groups_list(struct http_request *req, struct http_response *resp)
         return;
     q.deleted = only_del ? 2 : inc_del ? 1 : 0;
     q.nids = http_params_all(req, "id", ids, 64, true);
+    q.nignore = http_params_all(req, "ignore", ign, 64, true);
+    if (q.nids > 64 || q.nignore > 64) {
+        asa_error(resp, 400, "invalid_request", "at most 64 values of id and of ignore",
+                  q.nids > 64 ? "id" : "ignore");
+        return;
+    }
     for (size_t i = 0; i < q.nids; i++) {
         char *id = arena_strndup(req->arena, ids[i].p, ids[i].n);
         if (id)
@@ -41,7 +47,6 @@ void asa_groups_list(struct http_request *req, struct http_response *resp)
         }
     }
     q.ids = idv;
-    q.nignore = http_params_all(req, "ignore", ign, 64, true);
     for (size_t i = 0; i < q.nignore; i++)
         ignv[i] = arena_strndup(req->arena, ign[i].p, ign[i].n);
     q.ignore = ignv;

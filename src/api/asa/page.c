@@ -48,6 +48,11 @@ int asa_query_status(struct http_request *req, struct http_response *resp, unsig
     struct slice vals[32];
     size_t n = http_params_all(req, "status", vals, 32, true);
     *mask = 0;
+    if (n > 32) {
+        asa_error(resp, 400, "invalid_request", "status must be ACTIVE, DISABLED or DELETED",
+                  "status");
+        return -1;
+    }
     for (size_t i = 0; i < n; i++) {
         if (vals[i].n == 0)
             continue;

@@ -42,7 +42,7 @@ void okta_groups_list(struct http_request *req, struct http_response *resp)
         return;
     struct slice ex[8];
     size_t nex = http_params_all(req, "expand", ex, 8, true);
-    for (size_t i = 0; i < nex; i++)
+    for (size_t i = 0; i < nex && i < 8; i++) /* unknown values are ignored, as Okta does */
         if (slice_eq_cstr(ex[i], "stats"))
             oq.with_apps_count = true;
     struct store_group *rows;
@@ -136,7 +136,7 @@ void okta_group_get(struct http_request *req, struct http_response *resp)
     bool stats = false;
     struct slice ex[8];
     size_t nex = http_params_all(req, "expand", ex, 8, true);
-    for (size_t i = 0; i < nex; i++)
+    for (size_t i = 0; i < nex && i < 8; i++) /* unknown values are ignored, as Okta does */
         stats |= slice_eq_cstr(ex[i], "stats");
     int64_t apps = 0;
     if (stats && (rc = core_okta_group_apps_count(&c.cx, &g, &apps))) {
