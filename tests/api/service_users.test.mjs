@@ -58,6 +58,8 @@ test('GET service_users/{u} → 200, same object; list sorted, services only', a
   for (const u of list) assertUser(u, { type: 'service', team: TEAM });
   assert.deepEqual(names(assertList(await s.asa('GET', 'service_users?contains=svc'))), ['svc1', 'svc2']);
   assert.deepEqual(names(assertList(await s.asa('GET', 'service_users?starts_with=svc2'))), ['svc2']);
+  assert.deepEqual(names(assertList(await s.asa('GET', 'service_users?user_type=service&contains=svc'))), ['svc1', 'svc2']);
+  assert.deepEqual(assertList(await s.asa('GET', 'service_users?user_type=human')), [], 'no service user is human');
   assertError(await s.asa('GET', 'service_users/human1'), 404, 'resource_does_not_exist');
 });
 

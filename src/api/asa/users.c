@@ -30,8 +30,10 @@ void asa_service_users_list(struct http_request *req, struct http_response *resp
     if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c) || asa_page_parse(req, resp, &pr) ||
         asa_user_query(req, resp, &q, false))
         return;
+    /* user_type=human asks for service users that are human: none */
+    bool none = q.type_mask && !(q.type_mask & (1u << USER_SERVICE));
     q.type_mask = 1u << USER_SERVICE;
-    int rc = core_user_list(&c.cx, &c.team, &q, &pr, &rows, &n, &info);
+    int rc = none ? 0 : core_user_list(&c.cx, &c.team, &q, &pr, &rows, &n, &info);
     asa_send_users(req, resp, &c, rc, rows, n, &info, NULL);
 }
 
