@@ -103,15 +103,17 @@ export const validated = { count: 0 };
 // the validator does not resolve): each test file asserts this stays empty.
 export const unvalidated = [];
 
-// A request executor that validates every response body the SDK receives.
+// A request executor that validates every response body the SDK receives. The body is read
+// once and handed on in a new response of the same class: reading a clone() alone stalls on
+// bodies larger than the stream buffer (node-fetch tees the body into two bounded streams).
 class ValidatingExecutor extends okta.DefaultRequestExecutor {
   fetch(request) {
     return super.fetch(request).then(async (res) => {
-      const text = await res.clone().text();
+      const text = await res.text();
       if (text.length && (res.headers.get('content-type') ?? '').includes('json')) {
         validateBody(request.method ?? 'GET', request.url, res.status, JSON.parse(text));
       }
-      return res;
+      return new res.constructor(text, { url: res.url, status: res.status, statusText: res.statusText, headers: res.headers });
     });
   }
 }
