@@ -127,6 +127,8 @@ int okta_fields_parse(struct slice text, struct okta_fields *out, const char **w
         s.pos++;
     }
     out->top |= OKTA_F_ID; /* always included (the spec) */
+    if (out->profile_all)
+        out->nprofile = 0; /* the whole profile: the names add nothing */
     return 0;
 }
 

@@ -33,13 +33,13 @@ enum okta_user_field {
 struct okta_fields {
     unsigned top;     /* enum okta_user_field bits; OKTA_F_ID always */
     bool profile_all; /* "profile" named on its own: the whole profile */
-    size_t nprofile;  /* names of profile:(…), pointing into the parsed text */
+    size_t nprofile;  /* names of profile:(…), into the text; none with profile_all */
     struct slice profile[OKTA_FIELDS_MAX_PROFILE];
 };
 
-/* Parses a comma-separated list of top-level names and at most one profile:(a,b,…) directive
- * (spaces allowed around names and commas). Returns 0, or R_EINVAL with *why set to a short
- * reason (an unknown name, bad syntax, an empty list). */
+/* Parses a comma-separated list of top-level names and profile:(a,b,…) directives (their
+ * names merge; spaces allowed around names and commas). Returns 0, or R_EINVAL with *why set
+ * to a short reason (an unknown name, bad syntax, an empty list, too many names). */
 int okta_fields_parse(struct slice text, struct okta_fields *out, const char **why);
 
 /* True when the projection keeps the profile member named name. */
