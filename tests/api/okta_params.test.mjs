@@ -119,6 +119,19 @@ test('apps: filter on status, name, id (and, or); q, limit, after; unsupported f
   assert.deepEqual(ids(r), [off1.id, on2.id]);
   r = await api(s, 'GET', `/api/v1/apps?filter=${enc('status eq "DELETED"')}`);
   assert.deepEqual(ids(r), []);
+  // members of the stored body: the signing key id and single logout
+  const signed = (await api(s, 'POST', '/api/v1/apps', { body: {
+    name: 'custom_app', label: 'Signed', signOnMode: 'BOOKMARK',
+    credentials: { signing: { kid: 'kid-1' } }, settings: { app: { url: 'https://e.com' }, slo: { enabled: true } },
+  } })).json;
+  r = await api(s, 'GET', `/api/v1/apps?filter=${enc('credentials.signing.kid eq "kid-1"')}`);
+  assert.deepEqual(ids(r), [signed.id]);
+  r = await api(s, 'GET', `/api/v1/apps?filter=${enc('settings.slo.enabled eq true')}`);
+  assert.deepEqual(ids(r), [signed.id]);
+  r = await api(s, 'GET', `/api/v1/apps?filter=${enc('settings.slo.enabled eq false')}`);
+  assert.deepEqual(ids(r), []);
+  await api(s, 'POST', `/api/v1/apps/${signed.id}/lifecycle/deactivate`);
+  assert.equal((await api(s, 'DELETE', `/api/v1/apps/${signed.id}`)).status, 204);
   // q (name or label prefix) with a filter, one app per page
   const q = await pages(`/api/v1/apps?q=filter&filter=${enc('status eq "INACTIVE"')}&limit=1`);
   assert.deepEqual(q.items.map((a) => a.id), [off1.id, off2.id]);
