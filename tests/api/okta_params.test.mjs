@@ -145,6 +145,7 @@ test('apps: filter on status, name, id (and, or); q, limit, after; unsupported f
   assertOktaError(await api(s, 'GET', `/api/v1/apps?filter=${enc('not (status eq "ACTIVE")')}`), 400, 'E0000094');
   assertOktaError(await api(s, 'GET', `/api/v1/apps?filter=${enc('status eq')}`), 400, 'E0000031');
   assertOktaError(await api(s, 'GET', `/api/v1/apps?expand=${enc('user/00u000000000000000x1')}`), 400, 'E0000031');
+  assert.equal((await api(s, 'GET', '/api/v1/apps?expand=')).status, 200, 'an empty expand asks for nothing');
   await rejectsOkta(all(okta().applicationApi.listApplications({ filter: 'user.id eq "00u1"' })), 400, 'E0000094');
 });
 

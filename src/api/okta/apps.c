@@ -74,7 +74,7 @@ void okta_apps_list(struct http_request *req, struct http_response *resp)
         okta_expr(req, resp, okta_query_str(req, "filter"), OKTA_EXPR_APP_FILTER, &e))
         return;
     /* expand=user/{id} needs the user.id filter, which this server does not keep */
-    if (http_param(req, "expand")) {
+    if (okta_query_str(req, "expand")) {
         okta_invalid_search(req, resp, "expand: needs a user.id filter, which is not supported");
         return;
     }

@@ -224,7 +224,7 @@ void okta_user_get(struct http_request *req, struct http_response *resp)
     if (okta_begin(req, resp, OKTA_READ, &c))
         return;
     /* Okta documents fields for the list only (listUsers): refused here, not ignored */
-    if (http_param(req, "fields")) {
+    if (okta_query_str(req, "fields")) {
         okta_validation(req, resp, "fields", "Not supported when getting one user; list users");
         return;
     }
