@@ -11,32 +11,14 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *const fz_top[] = {
-    "id",
-    "status",
-    "created",
-    "activated",
-    "statusChanged",
-    "lastLogin",
-    "lastUpdated",
-    "passwordChanged",
-    "type",
-    "profile",
-    "credentials",
-    "_links",
-    "_embedded",
-    "transitioningToStatus",
-    "realmId",
-};
-
 /* Prints f canonically: the top-level names in bit order, the profile directive last. */
 static void fz_print(struct buf *b, const struct okta_fields *f)
 {
     const char *sep = "";
-    for (unsigned i = 0; i < sizeof(fz_top) / sizeof(fz_top[0]); i++) {
-        if (!(f->top & (1u << i)) || (i == 9 && !f->profile_all))
+    for (unsigned i = 0; okta_fields_top_name(i); i++) {
+        if (!(f->top & (1u << i)) || (1u << i == OKTA_F_PROFILE && !f->profile_all))
             continue;
-        buf_appendf(b, "%s%s", sep, fz_top[i]);
+        buf_appendf(b, "%s%s", sep, okta_fields_top_name(i));
         sep = ",";
     }
     if (f->profile_all || !f->nprofile)

@@ -84,8 +84,11 @@ static void test_every_top_name(void **state)
         struct okta_fields f = parse_ok(names[i]);
         assert_int_equal(__builtin_popcount(f.top & ~(unsigned)OKTA_F_ID), i ? 1 : 0);
         all |= f.top;
+        unsigned bit = i ? f.top & ~(unsigned)OKTA_F_ID : (unsigned)OKTA_F_ID;
+        assert_string_equal(okta_fields_top_name((unsigned)__builtin_ctz(bit)), names[i]);
     }
     assert_int_equal(all, (1u << 15) - 1);
+    assert_null(okta_fields_top_name(15));
 }
 
 static void test_refused(void **state)

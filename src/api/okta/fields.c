@@ -4,6 +4,7 @@
 #include "api/okta/fields.h"
 #include "util/err.h"
 
+/* In bit order. */
 static const struct {
     const char *name;
     unsigned bit;
@@ -130,6 +131,11 @@ int okta_fields_parse(struct slice text, struct okta_fields *out, const char **w
     if (out->profile_all)
         out->nprofile = 0; /* the whole profile: the names add nothing */
     return 0;
+}
+
+const char *okta_fields_top_name(unsigned i)
+{
+    return i < sizeof(top_names) / sizeof(top_names[0]) ? top_names[i].name : NULL;
 }
 
 bool okta_fields_profile_has(const struct okta_fields *f, struct slice name)

@@ -42,6 +42,9 @@ struct okta_fields {
  * to a short reason (an unknown name, bad syntax, an empty list, too many names). */
 int okta_fields_parse(struct slice text, struct okta_fields *out, const char **why);
 
+/* The name of the top-level property whose bit is 1u << i, or NULL past the last. */
+const char *okta_fields_top_name(unsigned i);
+
 /* True when the projection keeps the profile member named name. */
 bool okta_fields_profile_has(const struct okta_fields *f, struct slice name);
 
