@@ -1,4 +1,4 @@
-/* libFuzzer target for Okta filter/search expressions: okta_expr_parse in all four contexts,
+/* libFuzzer target for Okta filter/search expressions: okta_expr_parse in all five contexts,
  * tree invariants, a print → reparse → print round trip, and okta_parse_time on the input. */
 #include <stddef.h>
 #include <stdint.h>
@@ -30,7 +30,7 @@ static int fz_check(const struct expr *e, enum okta_expr_ctx ctx)
         return 1 + (l > r ? l : r);
     }
     case EXPR_NOT:
-        if (e->right || ctx == OKTA_EXPR_USER_FILTER)
+        if (e->right || ctx == OKTA_EXPR_USER_FILTER || ctx == OKTA_EXPR_APP_FILTER)
             abort();
         return 1 + fz_check(e->left, ctx);
     case EXPR_CMP:
@@ -45,7 +45,8 @@ static int fz_check(const struct expr *e, enum okta_expr_ctx ctx)
         if (e->vtype == EXPR_VAL_NULL)
             abort(); /* no context accepts null */
         if (e->nocase && (ctx == OKTA_EXPR_GROUP_FILTER || ctx == OKTA_EXPR_USER_FILTER ||
-                          e->vtype != EXPR_VAL_STRING || okta_expr_is_date_attr(e->attr)))
+                          ctx == OKTA_EXPR_APP_FILTER || e->vtype != EXPR_VAL_STRING ||
+                          okta_expr_is_date_attr(e->attr)))
             abort();
         if (okta_expr_is_date_attr(e->attr) && e->op != EXPR_PR) {
             int64_t ms;
@@ -158,6 +159,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_one(data, size, OKTA_EXPR_GROUP_SEARCH);
     fz_one(data, size, OKTA_EXPR_USER_FILTER);
     fz_one(data, size, OKTA_EXPR_USER_SEARCH);
+    fz_one(data, size, OKTA_EXPR_APP_FILTER);
     int64_t ms;
     okta_parse_time((struct slice){(const char *)data, size}, &ms);
     return 0;

@@ -80,11 +80,11 @@ int core_okta_app_delete(struct core_ctx *cx, const struct store_team *t, const 
     return core__end(cx, rc);
 }
 
-int core_okta_app_list(struct core_ctx *cx, const struct store_team *t, int64_t group_id,
-                       const char *q, const char *after, unsigned limit, struct store_app **rows,
-                       size_t *n)
+int core_okta_app_list(struct core_ctx *cx, const struct store_team *t, struct store_okta_query *q,
+                       struct store_app **rows, size_t *n)
 {
-    return OKTA_ST(cx)->app_list(cx->st, cx->a, t->id, group_id, q, after, limit, rows, n);
+    q->team_id = t->id;
+    return OKTA_ST(cx)->app_list(cx->st, cx->a, q, rows, n);
 }
 
 static int app_and_group(struct core_ctx *cx, const struct store_team *t, const char *app_id,
@@ -116,6 +116,7 @@ int core_okta_app_group_assign(struct core_ctx *cx, const struct store_team *t, 
     if (!rc) {
         memcpy(ag.app_okta_id, app.okta_id, sizeof(ag.app_okta_id));
         memcpy(ag.group_okta_id, g.okta_id, sizeof(ag.group_okta_id));
+        ag.group = g;
         rc = OKTA_ST(cx)->app_group_put(cx->st, &ag);
     }
     rc = core__end(cx, rc);
@@ -151,12 +152,12 @@ int core_okta_app_group_unassign(struct core_ctx *cx, const struct store_team *t
 }
 
 int core_okta_app_group_list(struct core_ctx *cx, const struct store_team *t, const char *app_id,
-                             const char *after, unsigned limit, struct store_app_group **rows,
-                             size_t *n)
+                             struct store_okta_query *q, struct store_app_group **rows, size_t *n)
 {
     struct store_app app;
+    q->team_id = t->id;
     int rc = OKTA_ST(cx)->app_get(cx->st, cx->a, t->id, app_id, &app);
     if (!rc)
-        rc = OKTA_ST(cx)->app_group_list(cx->st, cx->a, app.id, after, limit, rows, n);
+        rc = OKTA_ST(cx)->app_group_list(cx->st, cx->a, app.id, q, rows, n);
     return rc;
 }

@@ -118,9 +118,9 @@ int core_okta_app_set_active(struct core_ctx *cx, const struct store_team *t, co
                              bool active);
 /* Only an inactive app may be deleted (R_EFORBIDDEN otherwise). */
 int core_okta_app_delete(struct core_ctx *cx, const struct store_team *t, const char *id);
-int core_okta_app_list(struct core_ctx *cx, const struct store_team *t, int64_t group_id,
-                       const char *q, const char *after, unsigned limit, struct store_app **rows,
-                       size_t *n);
+/* Apps of the team, or assigned to q->in_group_id; q->team_id is set here. */
+int core_okta_app_list(struct core_ctx *cx, const struct store_team *t, struct store_okta_query *q,
+                       struct store_app **rows, size_t *n);
 int core_okta_app_group_assign(struct core_ctx *cx, const struct store_team *t, const char *app_id,
                                const char *group_id, int64_t priority, const char *profile_json,
                                struct store_app_group *out);
@@ -128,8 +128,17 @@ int core_okta_app_group_get(struct core_ctx *cx, const struct store_team *t, con
                             const char *group_id, struct store_app_group *out);
 int core_okta_app_group_unassign(struct core_ctx *cx, const struct store_team *t,
                                  const char *app_id, const char *group_id);
+/* Group assignments of an app (q->q: group name prefix; q->after: a group id). */
 int core_okta_app_group_list(struct core_ctx *cx, const struct store_team *t, const char *app_id,
-                             const char *after, unsigned limit, struct store_app_group **rows,
-                             size_t *n);
+                             struct store_okta_query *q, struct store_app_group **rows, size_t *n);
+
+/* ---- cursors (page.c) ---- */
+
+/* Whether id is a list cursor of the kind: 20 characters of [0-9A-Za-z] starting with the
+ * kind's prefix ("00g", "00u", "0oa") and naming an object of the team, deleted ones
+ * included (a page may end on an object deleted since). A list whose cursor names nothing
+ * comes back empty, so callers ask only then. */
+int core_okta_cursor_valid(struct core_ctx *cx, const struct store_team *t,
+                           enum store_okta_kind kind, const char *id, bool *valid);
 
 #endif

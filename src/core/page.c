@@ -1,5 +1,9 @@
-/* Keyset paging: the ASA cursor is the UUID of the last object of the page. */
+/* Keyset paging: the ASA cursor is the UUID of the last object of the page, the Okta one
+ * its Okta id. */
+#include <string.h>
+
 #include "core/internal.h"
+#include "core/okta.h"
 
 void core__page_setup(const struct core_page_req *pr, const char *cur_name, const char *cur_uuid,
                       struct store_page *sp)
@@ -27,4 +31,19 @@ void core__page_finish(const struct core_page_req *pr, const struct store_page *
     }
     info->first_uuid = *n ? first_uuid : NULL;
     info->last_uuid = *n ? last_uuid : NULL;
+}
+
+int core_okta_cursor_valid(struct core_ctx *cx, const struct store_team *t,
+                           enum store_okta_kind kind, const char *id, bool *valid)
+{
+    static const char *const prefixes[] = {
+        [STORE_OKTA_GROUP] = "00g", [STORE_OKTA_USER] = "00u", [STORE_OKTA_APP] = "0oa"};
+    *valid = false;
+    if (kind < STORE_OKTA_GROUP || kind > STORE_OKTA_APP || strlen(id) != 20 ||
+        memcmp(id, prefixes[kind], 3) != 0)
+        return 0;
+    for (const char *p = id; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z')))
+            return 0;
+    return cx->st->okta->id_known(cx->st, kind, t->id, id, valid);
 }

@@ -35,25 +35,37 @@ struct store_app_group {
     int64_t priority;
     const char *profile_json; /* NULL: {} */
     int64_t last_updated;
+    struct store_group group; /* the assigned group */
+};
+
+/* What an Okta id names: its table, and the type prefix of its ids. */
+enum store_okta_kind {
+    STORE_OKTA_GROUP = 1, /* "00g" */
+    STORE_OKTA_USER,      /* "00u" */
+    STORE_OKTA_APP,       /* "0oa" */
 };
 
 /* Expression lists. The expression is already validated by the dialect: attributes are the
  * ones it allows; date values are numbers (ms); status and type values are numbers (their
- * store enums, -1 when unknown). Engines map attributes through a whitelist; an unknown
- * attribute gives R_EINVAL. */
+ * store enums, -1 when unknown; an app's status is 1 active, 0 inactive). Engines map
+ * attributes through a whitelist; an unknown attribute gives R_EINVAL. */
 struct store_okta_query {
     int64_t team_id;
     const struct expr *expr;
-    const char *q;       /* case-insensitive prefix (groups: name; users: first/last/email) */
-    const char *after;   /* Okta id of the last row of the previous page, or NULL */
-    unsigned limit;      /* rows wanted; engines return up to limit + 1 */
-    const char *sort_by; /* attribute, or NULL for the default order */
+    const char *q; /* case-insensitive prefix (groups: name; users: first/last/email) */
+    /* Okta id of the last row of the previous page, or NULL. One that names no row of the
+     * team (deleted rows included) gives an empty page. */
+    const char *after;
+    unsigned limit; /* rows wanted; engines return up to limit + 1 */
+    /* attribute, or NULL for the default order; a custom profile attribute
+     * ("profile.<name>") sorts by its value, rows without it first; ties by id */
+    const char *sort_by;
     bool desc;
     /* groups */
     int64_t member_user_id; /* > 0: groups of this user, plus the built-in group */
     bool with_apps_count;
-    /* users */
-    int64_t in_group_id;          /* > 0: explicit members of this group */
+    /* users: > 0: explicit members of this group; apps: assigned to this group */
+    int64_t in_group_id;
     bool deprovisioned;           /* include DEPROVISIONED users */
     bool exclude_deprovisioned_q; /* with q */
 };
@@ -89,16 +101,22 @@ struct store_okta_ops {
                    struct store_app *out);
     int (*app_update)(struct store_conn *c, const struct store_app *app);
     int (*app_delete)(struct store_conn *c, int64_t app_id);
-    /* Apps of the team (group_id 0) or assigned to a group, by id after the cursor. */
-    int (*app_list)(struct store_conn *c, struct arena *a, int64_t team_id, int64_t group_id,
-                    const char *q, const char *after, unsigned limit, struct store_app **out,
-                    size_t *n);
+    /* Apps of the team (or assigned to q->in_group_id) matching q->q (name or label prefix)
+     * and q->expr, by id after the cursor. */
+    int (*app_list)(struct store_conn *c, struct arena *a, const struct store_okta_query *q,
+                    struct store_app **out, size_t *n);
     int (*app_group_put)(struct store_conn *c, const struct store_app_group *ag);
     int (*app_group_get)(struct store_conn *c, struct arena *a, int64_t app_id, int64_t group_id,
                          struct store_app_group *out);
     int (*app_group_delete)(struct store_conn *c, int64_t app_id, int64_t group_id, bool *changed);
-    int (*app_group_list)(struct store_conn *c, struct arena *a, int64_t app_id, const char *after,
-                          unsigned limit, struct store_app_group **out, size_t *n);
+    /* Assignments of an app in group order; q->q: a group name prefix; q->after: a group. */
+    int (*app_group_list)(struct store_conn *c, struct arena *a, int64_t app_id,
+                          const struct store_okta_query *q, struct store_app_group **out,
+                          size_t *n);
+
+    /* Whether okta_id names an object of the kind in the team, deleted ones included. */
+    int (*id_known)(struct store_conn *c, enum store_okta_kind kind, int64_t team_id,
+                    const char *okta_id, bool *known);
 };
 
 #endif

@@ -101,9 +101,10 @@ function query(r) {
   if (r() < 0.5) return '';
   const keys = ['count', 'offset', 'prev', 'descending', 'contains', 'status', 'limit', 'after', 'q',
     'search', 'filter', 'expand', 'sortBy', 'sortOrder', 'include_deleted', 'id', 'ignore',
-    'starts_with', 'user_type', 'include_service_users', 'activate', 'sendEmail'];
+    'starts_with', 'user_type', 'include_service_users', 'activate', 'sendEmail', 'fields'];
   const vals = [...STRINGS, 'true', 'false', '1000000', 'profile.name sw "a"', 'type eq "OKTA_GROUP"',
-    'profile.name co "x" and (id eq "1" or not type pr)', '((((((((((', 'stats,app', 'desc'];
+    'profile.name co "x" and (id eq "1" or not type pr)', '((((((((((', 'stats,app', 'desc',
+    'profile.costCenter', 'status eq "INACTIVE"', 'id,status,profile:(firstName,city)', 'group'];
   const parts = [];
   for (let i = Math.floor(r() * 4) + 1; i > 0; i--) {
     parts.push(`${pick(r, keys)}=${r() < 0.8 ? encodeURIComponent(pick(r, vals)) : sendable(pick(r, vals).replace(/[\s#&]/g, '+'))}`);

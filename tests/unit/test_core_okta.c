@@ -269,6 +269,55 @@ static void test_builtin_members_updated(void **state)
     assert_int_equal(g.last_membership_updated, plain.last_membership_updated);
 }
 
+/* Cursors: an id of the right kind naming an object of the team, deleted ones included; a
+ * list after a cursor of another team, or of nothing, is empty (the dialect then asks). */
+static void test_cursors(void **state)
+{
+    struct fx *f = *state;
+    struct store_team other;
+    assert_int_equal(core_team_create(&f->cx, "other", &other), 0);
+    struct store_group g[3], foreign;
+    const char *names[] = {"c-0", "c-1", "c-2"};
+    for (int i = 0; i < 3; i++) {
+        struct core_okta_group_in in = {.name = slice_from_cstr(names[i])};
+        assert_int_equal(core_okta_group_create(&f->cx, &f->team, &in, &g[i]), 0);
+    }
+    struct core_okta_group_in fin = {.name = S("c-foreign")};
+    assert_int_equal(core_okta_group_create(&f->cx, &other, &fin, &foreign), 0);
+    bool valid;
+    assert_int_equal(
+        core_okta_cursor_valid(&f->cx, &f->team, STORE_OKTA_GROUP, g[0].okta_id, &valid), 0);
+    assert_true(valid);
+    const char *bad[] = {foreign.okta_id, "garbage", "00gAAAAAAAAAAAAAAAAA", "00g", ""};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+        valid = true;
+        assert_int_equal(core_okta_cursor_valid(&f->cx, &f->team, STORE_OKTA_GROUP, bad[i], &valid),
+                         0);
+        assert_false(valid);
+    }
+    valid = true;
+    assert_int_equal(
+        core_okta_cursor_valid(&f->cx, &f->team, STORE_OKTA_USER, g[0].okta_id, &valid), 0);
+    assert_false(valid);
+
+    /* a page may end on a group deleted since: the cursor still works */
+    assert_int_equal(core_okta_group_delete(&f->cx, &f->team, g[1].okta_id), 0);
+    assert_int_equal(
+        core_okta_cursor_valid(&f->cx, &f->team, STORE_OKTA_GROUP, g[1].okta_id, &valid), 0);
+    assert_true(valid);
+    struct store_group *rows;
+    int64_t *counts;
+    size_t n;
+    struct store_okta_query q = {.team_id = f->team.id, .after = g[1].okta_id, .limit = 10};
+    assert_int_equal(core_okta_group_list(&f->cx, &q, &rows, &counts, &n), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(rows[0].okta_id, g[2].okta_id);
+    /* another team's group gives no position in this team */
+    q.after = foreign.okta_id;
+    assert_int_equal(core_okta_group_list(&f->cx, &q, &rows, &counts, &n), 0);
+    assert_int_equal(n, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -279,6 +328,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_users_and_groups_in_store, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_builtin_names_reserved, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_builtin_members_updated, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_cursors, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, fx_group_setup, NULL);
 }

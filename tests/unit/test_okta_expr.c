@@ -17,6 +17,7 @@
 #define GS OKTA_EXPR_GROUP_SEARCH
 #define UF OKTA_EXPR_USER_FILTER
 #define US OKTA_EXPR_USER_SEARCH
+#define AF OKTA_EXPR_APP_FILTER
 
 #define E_SYNTAX "E0000031"
 #define E_UNSUPPORTED "E0000094"
@@ -625,6 +626,73 @@ static void test_users_search_rules(void **state)
     ok(US, "status sw \"ACT\"", "(sw~ status \"ACT\")");
 }
 
+/* Apps filter (listApplications): id, status, name, credentials.signing.kid and
+ * settings.slo.enabled, eq only, and/or, values case-sensitive. */
+static void test_apps_filter_rules(void **state)
+{
+    (void)state;
+    ok(AF, "status eq \"INACTIVE\"", "(eq status \"INACTIVE\")");
+    ok(AF, "status eq \"ACTIVE\" and name eq \"bookmark\"",
+       "(and (eq status \"ACTIVE\") (eq name \"bookmark\"))");
+    ok(AF, "id eq \"0oa1\" or id eq \"0oa2\"", "(or (eq id \"0oa1\") (eq id \"0oa2\"))");
+    ok(AF, "credentials.signing.kid eq \"k-1\"", "(eq credentials.signing.kid \"k-1\")");
+    ok(AF, "settings.slo.enabled eq true", "(eq settings.slo.enabled true)");
+    ok(AF, "status eq \"DELETED\"", "(eq status \"DELETED\")");
+    bad(AF, "status eq \"active\"", E_SYNTAX); /* filter values are case-sensitive */
+    bad(AF, "status eq \"GONE\"", E_SYNTAX);
+    bad(AF, "settings.slo.enabled eq \"true\"", E_SYNTAX);
+    bad(AF, "name eq 3", E_SYNTAX);
+    const char *bad_attrs[] = {"label",     "signOnMode", "user.id",     "group.id",
+                               "profile.x", "created",    "lastUpdated", "settings.app.url"};
+    char t[128];
+    for (size_t i = 0; i < sizeof(bad_attrs) / sizeof(*bad_attrs); i++) {
+        snprintf(t, sizeof(t), "%s eq \"x\"", bad_attrs[i]);
+        bad(AF, t, E_UNSUPPORTED);
+    }
+    const char *ops[] = {"sw", "co", "gt", "ge", "lt", "le", "ne", "ew"};
+    for (size_t j = 0; j < sizeof(ops) / sizeof(*ops); j++) {
+        snprintf(t, sizeof(t), "name %s \"x\"", ops[j]);
+        bad(AF, t, E_UNSUPPORTED);
+    }
+    bad(AF, "name pr", E_UNSUPPORTED);
+    bad(AF, "not (status eq \"ACTIVE\")", E_UNSUPPORTED);
+    bad(AF, "status eq", E_SYNTAX);
+}
+
+/* sortBy: the attributes a search of the context accepts, written as the grammar reads a
+ * path; never in a filter context. */
+static void test_sortable(void **state)
+{
+    (void)state;
+    const char *groups_yes[] = {"id",          "type",           "created",
+                                "lastUpdated", "profile.name",   "profile.description",
+                                "source.id",   "profile.region", "profile._x9"};
+    const char *users_yes[] = {
+        "id",          "status",  "created",       "activated",        "statusChanged",
+        "lastUpdated", "type.id", "profile.login", "profile.lastName", "profile.costCenter"};
+    const char *no[] = {"",        "nosuch",      "profile.",      "profile.a.b",   "profile.a-b",
+                        "_links",  "objectClass", "profile.9a",    " profile.name", "profile.name ",
+                        "profile", ".id",         "profile..name", "lastLogin",     "credentials"};
+    for (size_t i = 0; i < sizeof(groups_yes) / sizeof(*groups_yes); i++) {
+        if (!okta_expr_sortable(GS, slice_from_cstr(groups_yes[i])))
+            fail_msg("groups: %s refused", groups_yes[i]);
+        assert_false(okta_expr_sortable(GF, slice_from_cstr(groups_yes[i])));
+    }
+    for (size_t i = 0; i < sizeof(users_yes) / sizeof(*users_yes); i++) {
+        if (!okta_expr_sortable(US, slice_from_cstr(users_yes[i])))
+            fail_msg("users: %s refused", users_yes[i]);
+        assert_false(okta_expr_sortable(UF, slice_from_cstr(users_yes[i])));
+    }
+    for (size_t i = 0; i < sizeof(no) / sizeof(*no); i++)
+        for (size_t c = 0; c < 4; c++)
+            if (okta_expr_sortable(all_ctx[c], slice_from_cstr(no[i])))
+                fail_msg("ctx %d: '%s' accepted", (int)all_ctx[c], no[i]);
+    assert_false(okta_expr_sortable(US, SLICE_LIT("lastMembershipUpdated")));
+    assert_true(okta_expr_sortable(GS, SLICE_LIT("lastMembershipUpdated")));
+    assert_false(okta_expr_sortable(AF, SLICE_LIT("name")));
+    assert_false(okta_expr_sortable(US, SLICE_NULL));
+}
+
 static void test_ne_and_ew_unsupported(void **state)
 {
     (void)state;
@@ -960,6 +1028,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_max_len, setup, teardown),
         cmocka_unit_test_setup_teardown(test_arena_exhaustion, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_context, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_apps_filter_rules, setup, teardown),
+        cmocka_unit_test(test_sortable),
         cmocka_unit_test(test_is_date_attr),
         cmocka_unit_test(test_parse_time),
     };

@@ -29,6 +29,9 @@ static const char *const allowed[] = {
      * sorted (top rows kept). Groups sortBy profile.name, and users/groups sortBy a date,
      * are index-served. */
     "ORDER BY coalesce(u.",
+    /* sortBy a custom profile attribute: its value is read from the profile's JSON and no
+     * index keeps it; the search's matches are sorted the same way (top rows kept). */
+    "ORDER BY coalesce(json_extract(",
 };
 
 /* ---- data ---- */
@@ -99,7 +102,8 @@ static void normalise(struct expr *e, bool users)
         assert_int_equal(okta_parse_time(e->str, &ms), 0);
         e->vtype = EXPR_VAL_NUMBER;
         e->num = (double)ms;
-    } else if (users && slice_eq_cstr(e->attr, "status")) {
+    } else if (slice_eq_cstr(e->attr, "status")) {
+        /* users (an app's status is a number too; for a plan any number will do) */
         e->vtype = EXPR_VAL_NUMBER;
         e->num = core_okta_status_from_name(e->str);
     } else if (!users && slice_eq_cstr(e->attr, "type")) {
@@ -169,6 +173,8 @@ static const struct shape group_shapes[] = {
     {OKTA_EXPR_GROUP_SEARCH, "type eq \"OKTA_GROUP\"", NULL, "lastUpdated"},
     {OKTA_EXPR_GROUP_SEARCH, "lastUpdated gt \"2000-01-01T00:00:00.000Z\"", NULL, "lastUpdated"},
     {OKTA_EXPR_GROUP_SEARCH, "created gt \"2000-01-01T00:00:00.000Z\"", NULL, "created"},
+    {OKTA_EXPR_GROUP_SEARCH, "profile.name sw \"seed\"", NULL, "profile.costCenter"},
+    {OKTA_EXPR_GROUP_SEARCH, "type eq \"OKTA_GROUP\"", NULL, "source.id"},
     {OKTA_EXPR_GROUP_SEARCH, "profile.name sw \"seed\" or profile.description co \"number\"", NULL,
      NULL},
     {OKTA_EXPR_GROUP_FILTER, "type eq \"OKTA_GROUP\"", NULL, NULL},
@@ -280,6 +286,8 @@ static const struct shape user_shapes[] = {
     {OKTA_EXPR_USER_SEARCH, "lastUpdated gt \"2000-01-01T00:00:00.000Z\"", NULL, "lastUpdated"},
     {OKTA_EXPR_USER_SEARCH, "profile.email co \"example\"", NULL, "profile.email"},
     {OKTA_EXPR_USER_SEARCH, "created lt \"2100-01-01T00:00:00.000Z\"", NULL, "created"},
+    {OKTA_EXPR_USER_SEARCH, "profile.login sw \"user\"", NULL, "profile.costCenter"},
+    {OKTA_EXPR_USER_SEARCH, "profile.department eq \"x\"", NULL, "profile.department"},
 };
 
 static void test_user_lists(void **state)
@@ -414,6 +422,14 @@ static void test_group_members(void **state)
 
 /* ---- apps ---- */
 
+static const char *const app_filters[] = {
+    NULL,
+    "status eq \"ACTIVE\"",
+    "status eq \"INACTIVE\" or name eq \"bookmark\"",
+    "id eq \"0oa000000000000000x1\"",
+    "credentials.signing.kid eq \"k\" and settings.slo.enabled eq true",
+};
+
 static void test_app_lists(void **state)
 {
     struct fx *f = *state;
@@ -422,19 +438,30 @@ static void test_app_lists(void **state)
     struct store_app *apps;
     struct store_app_group *ags;
     size_t n;
-    for (int v = 0; v < 8; v++) {
-        bool after = v & 1, in_group = v & 2, q = v & 4;
-        assert_int_equal(core_okta_app_list(&f->cx, &f->team, in_group ? s.groups[0].id : 0,
-                                            q ? "book" : NULL, after ? s.app.okta_id : NULL, 5,
-                                            &apps, &n),
-                         0);
+    for (size_t i = 0; i < sizeof(app_filters) / sizeof(app_filters[0]); i++) {
+        for (int v = 0; v < 8; v++) {
+            bool after = v & 1, in_group = v & 2, q = v & 4;
+            struct store_okta_query oq = {
+                .expr = parse(f, OKTA_EXPR_APP_FILTER, app_filters[i]),
+                .q = q ? "book" : NULL,
+                .after = after ? s.app.okta_id : NULL,
+                .limit = 5,
+                .in_group_id = in_group ? s.groups[0].id : 0,
+            };
+            assert_int_equal(core_okta_app_list(&f->cx, &f->team, &oq, &apps, &n), 0);
+        }
     }
-    for (int after = 0; after < 2; after++) {
-        assert_int_equal(core_okta_app_group_list(&f->cx, &f->team, s.app.okta_id,
-                                                  after ? s.groups[2].okta_id : NULL, 2, &ags, &n),
+    for (int v = 0; v < 4; v++) {
+        struct store_okta_query oq = {
+            .after = v & 1 ? s.groups[2].okta_id : NULL, .q = v & 2 ? "team" : NULL, .limit = 2};
+        assert_int_equal(core_okta_app_group_list(&f->cx, &f->team, s.app.okta_id, &oq, &ags, &n),
                          0);
         assert_true(n > 0);
     }
+    bool known;
+    for (int k = STORE_OKTA_GROUP; k <= STORE_OKTA_APP; k++)
+        assert_int_equal(core_okta_cursor_valid(&f->cx, &f->team, k, s.groups[0].okta_id, &known),
+                         0);
     check_plans(f);
 }
 

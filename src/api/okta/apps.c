@@ -66,21 +66,34 @@ static void send_app(struct http_request *req, struct http_response *resp,
 void okta_apps_list(struct http_request *req, struct http_response *resp)
 {
     struct okta_call c;
-    unsigned limit;
+    struct store_okta_query q = {.q = okta_query_str(req, "q"),
+                                 .after = okta_query_str(req, "after")};
+    struct expr *e;
     if (okta_begin(req, resp, OKTA_READ, &c) ||
-        okta_limit(req, resp, APPS_LIMIT_MAX, APPS_LIMIT_MAX, &limit))
+        okta_limit(req, resp, APPS_LIMIT_MAX, APPS_LIMIT_MAX, &q.limit) ||
+        okta_expr(req, resp, okta_query_str(req, "filter"), OKTA_EXPR_APP_FILTER, &e))
         return;
-    struct store_app *rows;
-    size_t n;
-    int rc = core_okta_app_list(&c.cx, &c.team, 0, okta_query_str(req, "q"),
-                                okta_query_str(req, "after"), limit, &rows, &n);
-    if (rc) {
-        okta_core_error(req, resp, rc, NULL, NULL);
+    /* expand=user/{id} needs the user.id filter, which this server does not keep */
+    if (okta_query_str(req, "expand")) {
+        okta_invalid_search(req, resp, "expand: needs a user.id filter, which is not supported");
         return;
     }
-    bool more = n > limit;
+    q.expr = e;
+    struct store_app *rows;
+    size_t n;
+    int rc = core_okta_app_list(&c.cx, &c.team, &q, &rows, &n);
+    if (rc) {
+        if (rc == R_EINVAL)
+            okta_invalid_search(req, resp, NULL);
+        else
+            okta_core_error(req, resp, rc, NULL, NULL);
+        return;
+    }
+    if (okta_after_check(&c, req, resp, STORE_OKTA_APP, q.after, n))
+        return;
+    bool more = n > q.limit;
     if (more)
-        n = limit;
+        n = q.limit;
     okta_links(req, resp, more && n ? rows[n - 1].okta_id : NULL);
     struct jw w;
     api_json_begin(resp, 200, &w);
@@ -190,31 +203,52 @@ void okta_app_deactivate(struct http_request *req, struct http_response *resp)
     app_lifecycle(req, resp, false);
 }
 
+/* expand on app group assignments: group (embedded), or nothing; metadata is not kept. */
+static int app_group_expand(struct http_request *req, struct http_response *resp, bool *group)
+{
+    struct slice ex[8];
+    size_t nex = http_params_all(req, "expand", ex, 8, true);
+    *group = false;
+    for (size_t i = 0; i < nex; i++) {
+        if (slice_eq_cstr(ex[i], "group")) {
+            *group = true;
+        } else if (ex[i].n) {
+            okta_validation(req, resp, "expand", "Must be group");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 void okta_app_groups(struct http_request *req, struct http_response *resp)
 {
     struct okta_call c;
-    unsigned limit;
+    struct store_okta_query q = {.q = okta_query_str(req, "q"),
+                                 .after = okta_query_str(req, "after")};
+    bool embed;
     if (okta_begin(req, resp, OKTA_READ, &c) ||
-        okta_limit(req, resp, APP_GROUPS_LIMIT_DEFAULT, APP_GROUPS_LIMIT_MAX, &limit))
+        okta_limit(req, resp, APP_GROUPS_LIMIT_DEFAULT, APP_GROUPS_LIMIT_MAX, &q.limit) ||
+        app_group_expand(req, resp, &embed))
         return;
     const char *id = http_route_param(req, 0);
     struct store_app_group *rows;
     size_t n;
-    int rc = core_okta_app_group_list(&c.cx, &c.team, id, okta_query_str(req, "after"), limit,
-                                      &rows, &n);
+    int rc = core_okta_app_group_list(&c.cx, &c.team, id, &q, &rows, &n);
     if (rc) {
         okta_core_error(req, resp, rc, "AppInstance", id);
         return;
     }
-    bool more = n > limit;
+    if (okta_after_check(&c, req, resp, STORE_OKTA_GROUP, q.after, n))
+        return;
+    bool more = n > q.limit;
     if (more)
-        n = limit;
+        n = q.limit;
     okta_links(req, resp, more && n ? rows[n - 1].group_okta_id : NULL);
     struct jw w;
     api_json_begin(resp, 200, &w);
     jw_arr_begin(&w);
     for (size_t i = 0; i < n; i++)
-        okta_write_app_group(&w, req, &rows[i]);
+        okta_write_app_group(&w, req, &rows[i], embed);
     jw_arr_end(&w);
     api_json_end(resp, &w);
 }
@@ -240,7 +274,8 @@ void okta_app_group_get(struct http_request *req, struct http_response *resp)
 {
     struct okta_call c;
     struct store_app_group ag;
-    if (okta_begin(req, resp, OKTA_READ, &c))
+    bool embed;
+    if (okta_begin(req, resp, OKTA_READ, &c) || app_group_expand(req, resp, &embed))
         return;
     int rc = core_okta_app_group_get(&c.cx, &c.team, http_route_param(req, 0),
                                      http_route_param(req, 1), &ag);
@@ -250,7 +285,7 @@ void okta_app_group_get(struct http_request *req, struct http_response *resp)
     }
     struct jw w;
     api_json_begin(resp, 200, &w);
-    okta_write_app_group(&w, req, &ag);
+    okta_write_app_group(&w, req, &ag, embed);
     api_json_end(resp, &w);
 }
 
@@ -289,7 +324,7 @@ void okta_app_group_assign(struct http_request *req, struct http_response *resp)
     }
     struct jw w;
     api_json_begin(resp, 200, &w);
-    okta_write_app_group(&w, req, &ag);
+    okta_write_app_group(&w, req, &ag, false);
     api_json_end(resp, &w);
 }
 

@@ -43,6 +43,8 @@ enum okta_attr_flag {
     OKTA_A_GROUP_TYPE = 1u << 1, /* value must be OKTA_GROUP | APP_GROUP | BUILT_IN */
     OKTA_A_ANY_LIT = 1u << 2,    /* numbers and booleans allowed too (custom profile attrs) */
     OKTA_A_PREFIX = 1u << 3,     /* name is "profile.": matches profile.<ident> */
+    OKTA_A_APP_STATUS = 1u << 4, /* value must be ACTIVE | INACTIVE | DELETED */
+    OKTA_A_BOOL = 1u << 5,       /* value must be true or false */
 };
 
 struct okta_attr_rule {
@@ -99,11 +101,22 @@ static const struct okta_attr_rule okta_user_search_rules[] = {
     {NULL, 0, 0},
 };
 
+/* Apps `filter` (the listApplications operation): eq only, values case-sensitive. */
+static const struct okta_attr_rule okta_app_filter_rules[] = {
+    {"id", OKTA_OP(EXPR_EQ), 0},
+    {"status", OKTA_OP(EXPR_EQ), OKTA_A_APP_STATUS},
+    {"name", OKTA_OP(EXPR_EQ), 0},
+    {"credentials.signing.kid", OKTA_OP(EXPR_EQ), 0},
+    {"settings.slo.enabled", OKTA_OP(EXPR_EQ), OKTA_A_BOOL},
+    {NULL, 0, 0},
+};
+
 static const char *const okta_date_attrs[] = {
     "created", "activated", "statusChanged", "lastUpdated", "lastMembershipUpdated", NULL,
 };
 
 static const char *const okta_group_types[] = {"OKTA_GROUP", "APP_GROUP", "BUILT_IN", NULL};
+static const char *const okta_app_statuses[] = {"ACTIVE", "INACTIVE", "DELETED", NULL};
 
 static const struct {
     const char *word;
@@ -130,6 +143,7 @@ static const struct okta_attr_rule *okta_rules_for(enum okta_expr_ctx ctx)
     case OKTA_EXPR_GROUP_SEARCH: return okta_group_search_rules;
     case OKTA_EXPR_USER_FILTER: return okta_user_filter_rules;
     case OKTA_EXPR_USER_SEARCH: return okta_user_search_rules;
+    case OKTA_EXPR_APP_FILTER: return okta_app_filter_rules;
     }
     return NULL;
 }
@@ -533,19 +547,25 @@ static void okta_validate_cmp(struct okta_parser *ps, struct expr *e)
             okta_semantic(ps, &okta_err_date, e->attr, "invalid date");
         return;
     }
+    if (r->flags & OKTA_A_BOOL) {
+        if (e->vtype != EXPR_VAL_BOOL)
+            okta_semantic(ps, &okta_err_syntax, e->attr, "must be true or false");
+        return;
+    }
     if (e->vtype != EXPR_VAL_STRING) {
         bool scalar = e->vtype == EXPR_VAL_NUMBER || e->vtype == EXPR_VAL_BOOL;
         if (!(r->flags & OKTA_A_ANY_LIT) || !scalar || e->op == EXPR_SW || e->op == EXPR_CO)
             okta_semantic(ps, &okta_err_syntax, e->attr, "value type not supported here");
         return;
     }
-    if (r->flags & OKTA_A_GROUP_TYPE) {
-        bool ok = false;
-        for (const char *const *t = okta_group_types; *t; t++)
+    if (r->flags & (OKTA_A_GROUP_TYPE | OKTA_A_APP_STATUS)) {
+        bool group = r->flags & OKTA_A_GROUP_TYPE, ok = false;
+        for (const char *const *t = group ? okta_group_types : okta_app_statuses; *t; t++)
             ok = ok || slice_eq_cstr(e->str, *t);
         if (!ok)
             okta_semantic(ps, &okta_err_syntax, e->attr,
-                          "must be OKTA_GROUP, APP_GROUP or BUILT_IN");
+                          group ? "must be OKTA_GROUP, APP_GROUP or BUILT_IN"
+                                : "must be ACTIVE, INACTIVE or DELETED");
         return;
     }
     e->nocase = okta_ctx_is_search(ps->ctx);
@@ -627,9 +647,10 @@ static int okta_parse_unary(struct okta_parser *ps, struct expr **out)
     size_t s = ps->pos;
     if (!okta_keyword_ws(ps, "not"))
         return okta_parse_primary(ps, out);
-    if (ps->ctx == OKTA_EXPR_USER_FILTER)
+    if (ps->ctx == OKTA_EXPR_USER_FILTER || ps->ctx == OKTA_EXPR_APP_FILTER)
         okta_semantic(ps, &okta_err_unsupported, SLICE_NULL,
-                      "'not' is not supported in users filter");
+                      ps->ctx == OKTA_EXPR_USER_FILTER ? "'not' is not supported in users filter"
+                                                       : "'not' is not supported in apps filter");
     if (++ps->depth > OKTA_EXPR_MAX_DEPTH) {
         ps->pos = s;
         return okta_syntax(ps, "nesting too deep");
@@ -736,6 +757,18 @@ int okta_expr_parse(struct arena *a, struct slice text, enum okta_expr_ctx ctx, 
     }
     *out = e;
     return 0;
+}
+
+bool okta_expr_sortable(enum okta_expr_ctx ctx, struct slice attr)
+{
+    /* path := ident ( "." ident )*, as the grammar reads an attribute */
+    for (size_t i = 0; i < attr.n; i++) {
+        bool start = i == 0 || attr.p[i - 1] == '.';
+        if (start ? !okta_is_ident_start(attr.p[i])
+                  : !(okta_is_ident_char(attr.p[i]) || (attr.p[i] == '.' && i + 1 < attr.n)))
+            return false;
+    }
+    return attr.n && okta_ctx_is_search(ctx) && okta_find_rule(ctx, attr) != NULL;
 }
 
 bool okta_expr_is_date_attr(struct slice attr)

@@ -17,6 +17,7 @@ enum okta_expr_ctx {
     OKTA_EXPR_GROUP_SEARCH,
     OKTA_EXPR_USER_FILTER,
     OKTA_EXPR_USER_SEARCH,
+    OKTA_EXPR_APP_FILTER,
 };
 
 /* Parentheses plus `not` may nest this deep; deeper input is rejected (E0000031). */
@@ -42,6 +43,10 @@ struct okta_expr_error {
  * tree depth is O(nesting × log(terms)). Arena use is linear in the text length. */
 int okta_expr_parse(struct arena *a, struct slice text, enum okta_expr_ctx ctx, size_t max_len,
                     struct expr **out, struct okta_expr_error *err);
+
+/* True when sortBy may name attr next to a search of this context (a search context): the
+ * attributes that search accepts, custom profile attributes included. */
+bool okta_expr_sortable(enum okta_expr_ctx ctx, struct slice attr);
 
 /* True for the timestamp attributes (created, activated, statusChanged, lastUpdated,
  * lastMembershipUpdated): their values are ISO-8601 strings compared chronologically. */

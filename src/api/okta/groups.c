@@ -5,7 +5,7 @@
 #include "util/err.h"
 
 #define GROUPS_LIMIT_DEFAULT 200
-#define GROUPS_LIMIT_MAX 1000 /* Okta allows 10000; pages stay bounded (DESIGN.md §5) */
+#define GROUPS_LIMIT_MAX 10000 /* Okta's maximum (okta.md §4.2) */
 #define GROUPS_Q_DEFAULT 300
 #define MEMBERS_LIMIT_DEFAULT 1000
 #define MEMBERS_LIMIT_MAX 1000
@@ -51,11 +51,13 @@ void okta_groups_list(struct http_request *req, struct http_response *resp)
     int rc = core_okta_group_list(&c.cx, &oq, &rows, &counts, &n);
     if (rc) {
         if (rc == R_EINVAL)
-            okta_error(req, resp, 400, "E0000031", "Invalid search criteria.", NULL);
+            okta_invalid_search(req, resp, NULL);
         else
             okta_core_error(req, resp, rc, NULL, NULL);
         return;
     }
+    if (okta_after_check(&c, req, resp, STORE_OKTA_GROUP, oq.after, n))
+        return;
     send_groups(req, resp, rows, counts, n, oq.limit, oq.with_apps_count, !oq.q);
 }
 
@@ -208,6 +210,8 @@ void okta_group_users(struct http_request *req, struct http_response *resp)
         okta_core_error(req, resp, rc, "UserGroup", id);
         return;
     }
+    if (okta_after_check(&c, req, resp, STORE_OKTA_USER, q.after, n))
+        return;
     bool more = n > q.limit;
     if (more)
         n = q.limit;
@@ -216,7 +220,7 @@ void okta_group_users(struct http_request *req, struct http_response *resp)
     api_json_begin(resp, 200, &w);
     jw_arr_begin(&w);
     for (size_t i = 0; i < n; i++)
-        okta_write_user(&w, req, &rows[i], true);
+        okta_write_user(&w, req, &rows[i], true, NULL);
     jw_arr_end(&w);
     api_json_end(resp, &w);
 }
@@ -260,23 +264,26 @@ void okta_group_apps(struct http_request *req, struct http_response *resp)
     struct store_group g;
     if (okta_begin(req, resp, OKTA_READ, &c))
         return;
-    unsigned limit;
-    if (okta_limit(req, resp, APPS_LIMIT_DEFAULT, APPS_LIMIT_MAX, &limit))
+    struct store_okta_query q = {.after = okta_query_str(req, "after")};
+    if (okta_limit(req, resp, APPS_LIMIT_DEFAULT, APPS_LIMIT_MAX, &q.limit))
         return;
     const char *id = http_route_param(req, 0);
     int rc = core_okta_group_get(&c.cx, &c.team, id, &g);
     struct store_app *rows;
     size_t n;
-    if (!rc)
-        rc = core_okta_app_list(&c.cx, &c.team, g.id, NULL, okta_query_str(req, "after"), limit,
-                                &rows, &n);
+    if (!rc) {
+        q.in_group_id = g.id;
+        rc = core_okta_app_list(&c.cx, &c.team, &q, &rows, &n);
+    }
     if (rc) {
         okta_core_error(req, resp, rc, "UserGroup", id);
         return;
     }
-    bool more = n > limit;
+    if (okta_after_check(&c, req, resp, STORE_OKTA_APP, q.after, n))
+        return;
+    bool more = n > q.limit;
     if (more)
-        n = limit;
+        n = q.limit;
     okta_links(req, resp, more && n ? rows[n - 1].okta_id : NULL);
     struct jw w;
     api_json_begin(resp, 200, &w);

@@ -7,6 +7,7 @@
 
 #include "api/app.h"
 #include "api/okta/expr.h"
+#include "api/okta/fields.h"
 #include "core/core.h"
 #include "core/okta.h"
 #include "http/http.h"
@@ -66,26 +67,38 @@ const char *okta_url(struct http_request *req, const char *fmt, ...)
 int okta_expr(struct http_request *req, struct http_response *resp, const char *text,
               enum okta_expr_ctx ctx, struct expr **out);
 
+/* 400 E0000031 "Invalid search criteria." with the cause (may be NULL). */
+void okta_invalid_search(struct http_request *req, struct http_response *resp, const char *cause);
+
 /* Limits of a list: the default page with q, the default and the cap without. */
 struct okta_list_limits {
     unsigned q_default, dflt, max;
 };
 /* The query shared by the group and user lists (okta.md §4, §5): q, filter or search (search
  * excludes the others: E0000033), limit, after (not with q: q is not pageable) and
- * sortBy/sortOrder (only with search). On bad input the error is written and -1 returned. */
+ * sortBy/sortOrder (sortBy only with search, on an attribute search accepts: E0000031). On
+ * bad input the error is written and -1 returned. */
 int okta_list_query(struct http_request *req, struct http_response *resp, int64_t team_id,
                     enum okta_expr_ctx search_ctx, enum okta_expr_ctx filter_ctx,
                     const struct okta_list_limits *lim, struct store_okta_query *oq);
+/* Called with a list's result: n rows for the cursor after (NULL: none). A cursor that is not
+ * an id of the kind naming an object of the team gives an empty list; then 400 E0000029
+ * "Invalid paging request." is written and -1 returned. 0 otherwise. */
+int okta_after_check(struct okta_call *c, struct http_request *req, struct http_response *resp,
+                     enum store_okta_kind kind, const char *after, size_t n);
 
 /* ---- render.c ---- */
 
 void okta_write_group(struct jw *w, struct http_request *req, const struct store_group *g,
                       bool stats, int64_t apps_count);
-/* in_list: collections carry only _links.self. */
+/* in_list: collections carry only _links.self; f (NULL: everything) keeps only what a
+ * `fields` projection names. */
 void okta_write_user(struct jw *w, struct http_request *req, const struct store_okta_user *u,
-                     bool in_list);
+                     bool in_list, const struct okta_fields *f);
 void okta_write_app(struct jw *w, struct http_request *req, const struct store_app *app);
-void okta_write_app_group(struct jw *w, struct http_request *req, const struct store_app_group *ag);
+/* embed_group: expand=group, the assigned group as _embedded.group. */
+void okta_write_app_group(struct jw *w, struct http_request *req, const struct store_app_group *ag,
+                          bool embed_group);
 /* Appends the members of a stored JSON object (our own output of a checked body) to the
  * object being written, which already holds at least one member. */
 void okta_write_members(struct jw *w, const char *json_object);

@@ -126,6 +126,7 @@ static int normalise(struct expr *e, enum okta_expr_ctx ctx)
     if (e->vtype != EXPR_VAL_STRING)
         return 0;
     bool users = ctx == OKTA_EXPR_USER_FILTER || ctx == OKTA_EXPR_USER_SEARCH;
+    bool groups = ctx == OKTA_EXPR_GROUP_FILTER || ctx == OKTA_EXPR_GROUP_SEARCH;
     if (okta_expr_is_date_attr(e->attr)) {
         int64_t ms;
         if (okta_parse_time(e->str, &ms))
@@ -135,7 +136,11 @@ static int normalise(struct expr *e, enum okta_expr_ctx ctx)
     } else if (users && slice_eq_cstr(e->attr, "status")) {
         e->vtype = EXPR_VAL_NUMBER;
         e->num = core_okta_status_from_name(e->str);
-    } else if (!users && slice_eq_cstr(e->attr, "type")) {
+    } else if (ctx == OKTA_EXPR_APP_FILTER && slice_eq_cstr(e->attr, "status")) {
+        /* the parser allows ACTIVE, INACTIVE and DELETED; no stored app is deleted */
+        e->vtype = EXPR_VAL_NUMBER;
+        e->num = slice_eq_cstr(e->str, "ACTIVE") ? 1 : slice_eq_cstr(e->str, "INACTIVE") ? 0 : -1;
+    } else if (groups && slice_eq_cstr(e->attr, "type")) {
         int t = -1;
         if (slice_eq_nocase(e->str, SLICE_LIT("OKTA_GROUP")))
             t = GROUP_OKTA;
@@ -146,6 +151,38 @@ static int normalise(struct expr *e, enum okta_expr_ctx ctx)
         e->vtype = EXPR_VAL_NUMBER;
         e->num = t;
     }
+    return 0;
+}
+
+void okta_invalid_search(struct http_request *req, struct http_response *resp, const char *cause)
+{
+    okta_error(req, resp, 400, "E0000031", "Invalid search criteria.", cause);
+}
+
+/* sortBy (with search only) and sortOrder (asc or desc; ignored without sortBy, as Okta
+ * documents). */
+static int list_sort(struct http_request *req, struct http_response *resp, bool search,
+                     enum okta_expr_ctx search_ctx, struct store_okta_query *oq)
+{
+    const char *by = okta_query_str(req, "sortBy");
+    if (!by)
+        return 0;
+    if (!search) {
+        okta_invalid_search(req, resp, "sortBy: sorting needs a search");
+        return -1;
+    }
+    if (!okta_expr_sortable(search_ctx, slice_from_cstr(by))) {
+        okta_invalid_search(req, resp, "sortBy: not an attribute this list can sort by");
+        return -1;
+    }
+    const struct slice *order = http_param(req, "sortOrder");
+    bool desc = order && slice_eq_nocase(*order, SLICE_LIT("desc"));
+    if (order && order->n && !desc && !slice_eq_nocase(*order, SLICE_LIT("asc"))) {
+        okta_validation(req, resp, "sortOrder", "Must be asc or desc");
+        return -1;
+    }
+    oq->sort_by = by;
+    oq->desc = desc;
     return 0;
 }
 
@@ -180,12 +217,25 @@ int okta_list_query(struct http_request *req, struct http_response *resp, int64_
     if (okta_limit(req, resp, q ? lim->q_default : lim->dflt, lim->max, &oq->limit))
         return -1;
     oq->after = q ? NULL : okta_query_str(req, "after");
-    if (search) {
-        oq->sort_by = okta_query_str(req, "sortBy");
-        const char *order = okta_query_str(req, "sortOrder");
-        oq->desc = oq->sort_by && order && strcmp(order, "desc") == 0;
+    return list_sort(req, resp, search != NULL, search_ctx, oq);
+}
+
+int okta_after_check(struct okta_call *c, struct http_request *req, struct http_response *resp,
+                     enum store_okta_kind kind, const char *after, size_t n)
+{
+    bool valid = true;
+    if (!after || n)
+        return 0;
+    int rc = core_okta_cursor_valid(&c->cx, &c->team, kind, after, &valid);
+    if (rc) {
+        okta_core_error(req, resp, rc, NULL, NULL);
+        return -1;
     }
-    return 0;
+    if (valid)
+        return 0;
+    okta_error(req, resp, 400, "E0000029", "Invalid paging request.",
+               "after: not a cursor of this list");
+    return -1;
 }
 
 int okta_expr(struct http_request *req, struct http_response *resp, const char *text,

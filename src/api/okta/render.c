@@ -116,44 +116,78 @@ void okta_write_group(struct jw *w, struct http_request *req, const struct store
     jw_obj_end(w);
 }
 
-void okta_write_user(struct jw *w, struct http_request *req, const struct store_okta_user *ou,
-                     bool in_list)
+/* The profile of u, or of its members those f keeps. */
+static void write_profile(struct jw *w, struct arena *a, const struct store_user *u,
+                          const struct okta_fields *f)
 {
-    const struct store_user *u = &ou->u;
-    jw_obj_begin(w);
-    jw_kstr(w, "id", u->okta_id);
-    jw_kstr(w, "status", core_okta_status_name(u->status));
-    write_time(w, "created", u->created);
-    write_time(w, "activated", ou->activated);
-    write_time(w, "statusChanged", u->status_changed);
-    write_time(w, "lastUpdated", u->last_updated);
-    write_time(w, "passwordChanged", ou->password_changed);
+    const char *keys[] = {"login", "email", "firstName", "lastName", "displayName"};
+    const char *vals[] = {u->login ? u->login : u->name, u->email, u->first_name, u->last_name,
+                          u->display_name};
     jw_key(w, "profile");
     jw_obj_begin(w);
-    jw_kstr(w, "login", u->login ? u->login : u->name);
-    if (u->email)
-        jw_kstr(w, "email", u->email);
-    if (u->first_name)
-        jw_kstr(w, "firstName", u->first_name);
-    if (u->last_name)
-        jw_kstr(w, "lastName", u->last_name);
-    if (u->display_name)
-        jw_kstr(w, "displayName", u->display_name);
-    okta_write_members(w, u->profile_json);
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+        if (vals[i] && (!f || okta_fields_profile_has(f, slice_from_cstr(keys[i]))))
+            jw_kstr(w, keys[i], vals[i]);
+    if (!f || f->profile_all) {
+        okta_write_members(w, u->profile_json);
+    } else if (u->profile_json && f->nprofile) {
+        /* the requested custom attributes, in the order asked */
+        json_t *custom = json_loads(u->profile_json, 0, NULL);
+        for (size_t i = 0; custom && i < f->nprofile; i++) {
+            const char *name = arena_strndup(a, f->profile[i].p, f->profile[i].n);
+            json_t *v = name ? json_object_get(custom, name) : NULL;
+            char *text = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+            if (text) {
+                jw_key(w, name);
+                jw_raw(w, text, strlen(text));
+            }
+            free(text);
+        }
+        json_decref(custom);
+    }
     jw_obj_end(w);
-    jw_key(w, "credentials");
+}
+
+void okta_write_user(struct jw *w, struct http_request *req, const struct store_okta_user *ou,
+                     bool in_list, const struct okta_fields *f)
+{
+    const struct store_user *u = &ou->u;
+    unsigned top = f ? f->top : ~0u;
     jw_obj_begin(w);
-    if (ou->has_password) {
-        jw_key(w, "password"); /* write-only: a set password is the empty object */
+    jw_kstr(w, "id", u->okta_id);
+    if (top & OKTA_F_STATUS)
+        jw_kstr(w, "status", core_okta_status_name(u->status));
+    if (top & OKTA_F_CREATED)
+        write_time(w, "created", u->created);
+    if (top & OKTA_F_ACTIVATED)
+        write_time(w, "activated", ou->activated);
+    if (top & OKTA_F_STATUS_CHANGED)
+        write_time(w, "statusChanged", u->status_changed);
+    if (top & OKTA_F_LAST_UPDATED)
+        write_time(w, "lastUpdated", u->last_updated);
+    if (top & OKTA_F_PASSWORD_CHANGED)
+        write_time(w, "passwordChanged", ou->password_changed);
+    if (top & OKTA_F_PROFILE)
+        write_profile(w, req->arena, u, f);
+    if (top & OKTA_F_CREDENTIALS) {
+        jw_key(w, "credentials");
         jw_obj_begin(w);
+        if (ou->has_password) {
+            jw_key(w, "password"); /* write-only: a set password is the empty object */
+            jw_obj_begin(w);
+            jw_obj_end(w);
+        }
+        jw_key(w, "provider");
+        jw_obj_begin(w);
+        jw_kstr(w, "type", "OKTA");
+        jw_kstr(w, "name", "OKTA");
+        jw_obj_end(w);
         jw_obj_end(w);
     }
-    jw_key(w, "provider");
-    jw_obj_begin(w);
-    jw_kstr(w, "type", "OKTA");
-    jw_kstr(w, "name", "OKTA");
-    jw_obj_end(w);
-    jw_obj_end(w);
+    if (!(top & OKTA_F_LINKS)) {
+        jw_obj_end(w);
+        return;
+    }
     jw_key(w, "_links");
     jw_obj_begin(w);
     write_href(w, "self", okta_url(req, "/api/v1/users/%s", u->okta_id));
@@ -202,7 +236,8 @@ void okta_write_app(struct jw *w, struct http_request *req, const struct store_a
     jw_obj_end(w);
 }
 
-void okta_write_app_group(struct jw *w, struct http_request *req, const struct store_app_group *ag)
+void okta_write_app_group(struct jw *w, struct http_request *req, const struct store_app_group *ag,
+                          bool embed_group)
 {
     jw_obj_begin(w);
     jw_kstr(w, "id", ag->group_okta_id);
@@ -222,5 +257,12 @@ void okta_write_app_group(struct jw *w, struct http_request *req, const struct s
                okta_url(req, "/api/v1/apps/%s/groups/%s", ag->app_okta_id, ag->group_okta_id));
     write_href(w, "group", okta_url(req, "/api/v1/groups/%s", ag->group_okta_id));
     jw_obj_end(w);
+    if (embed_group) {
+        jw_key(w, "_embedded");
+        jw_obj_begin(w);
+        jw_key(w, "group");
+        okta_write_group(w, req, &ag->group, false, 0);
+        jw_obj_end(w);
+    }
     jw_obj_end(w);
 }

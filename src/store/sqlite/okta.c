@@ -15,7 +15,9 @@ enum col_kind { COL_TEXT, COL_INT, COL_NONE, COL_JSON };
 
 /* One attribute: its SQL over alias '@', its Unicode case-folded copy (util/fold.h, indexed:
  * what `search` compares, or NULL), the trigram column serving `co` (or NULL), and whether it
- * is never NULL (sorts on the bare column, so an index can give the order). */
+ * is never NULL (sorts on the bare column, so an index can give the order). A map ends with
+ * attr NULL, whose sql is the JSON object of custom profile attributes (or NULL where there
+ * are none). */
 struct col_map {
     const char *attr;
     enum col_kind kind;
@@ -35,7 +37,7 @@ static const struct col_map group_cols[] = {
     {"profile.name", COL_TEXT, "@.okta_name", "@.name_fold", "name", true},
     {"profile.description", COL_TEXT, "@.description", "@.description_fold", "description", false},
     {"source.id", COL_NONE, "NULL", NULL, NULL, false},
-    {NULL, 0, NULL, NULL, NULL, false},
+    {NULL, COL_JSON, "@.profile_json", NULL, NULL, false}, /* custom profile attributes */
 };
 
 static const struct col_map user_cols[] = {
@@ -52,7 +54,19 @@ static const struct col_map user_cols[] = {
     {"profile.lastName", COL_TEXT, "@.last_name", "@.last_name_fold", "last_name", false},
     {"profile.displayName", COL_TEXT, "@.display_name", "@.display_name_fold", NULL, false},
     {"type.id", COL_NONE, "NULL", NULL, NULL, false},
-    {NULL, 0, NULL, NULL, NULL, false},
+    {NULL, COL_JSON, "@.profile_json", NULL, NULL, false},
+};
+
+/* Apps `filter`: the members the body keeps as opaque JSON are read from it. */
+static const struct col_map app_cols[] = {
+    {"id", COL_TEXT, "@.okta_id", NULL, NULL, true},
+    {"status", COL_INT, "@.active", NULL, NULL, true},
+    {"name", COL_TEXT, "@.name", NULL, NULL, true},
+    {"credentials.signing.kid", COL_TEXT, "json_extract(@.body_json, '$.credentials.signing.kid')",
+     NULL, NULL, false},
+    {"settings.slo.enabled", COL_INT, "json_extract(@.body_json, '$.settings.slo.enabled')", NULL,
+     NULL, false},
+    {NULL, 0, NULL, NULL, NULL, false}, /* no custom attributes */
 };
 
 enum bind_kind { B_TEXT, B_INT, B_REAL, B_NULL, B_TEXT_HI };
@@ -173,21 +187,45 @@ static const struct col_map *col_find(const struct col_map *map, struct slice at
     return NULL;
 }
 
+/* The column template of the map's custom profile attributes, or NULL. */
+static const char *custom_doc(const struct col_map *map)
+{
+    const struct col_map *m = map;
+    while (m->attr)
+        m++;
+    return m->sql;
+}
+
+/* '$."name"' of a custom profile attribute (checked to be [A-Za-z0-9_], then bound, never
+ * spliced), or NULL when attr is not one the map allows. */
+static const char *custom_path(struct arena *a, const struct col_map *map, struct slice attr)
+{
+    if (!custom_doc(map) || !attr_is_custom_profile(attr))
+        return NULL;
+    return arena_printf(a, "$.\"%.*s\"", (int)(attr.n - 8), attr.p + 8);
+}
+
+/* json_extract of a custom attribute's path from the map's document over alias. */
+static void qb_custom(struct qb *q, const struct col_map *map, const char *path, const char *alias)
+{
+    buf_append_str(&q->sql, "json_extract(");
+    qb_col(q, custom_doc(map), alias);
+    buf_appendf(&q->sql, ", ?%d)", qb_text(q, path, strlen(path)));
+}
+
 /* Writes the SQL of a column: mapped, or a custom profile attribute through json_extract. */
-static int qb_column(struct qb *q, const struct col_map *m, struct slice attr, const char *alias,
-                     enum col_kind *kind)
+static int qb_column(struct qb *q, const struct col_map *map, const struct col_map *m,
+                     struct slice attr, const char *alias, enum col_kind *kind)
 {
     if (m) {
         qb_col(q, m->sql, alias);
         *kind = m->kind;
         return 0;
     }
-    /* '$."name"': the attribute name is checked to be [A-Za-z0-9_] and bound, not spliced */
-    char *path = arena_printf(q->a, "$.\"%.*s\"", (int)(attr.n - 8), attr.p + 8);
+    const char *path = custom_path(q->a, map, attr);
     if (!path)
-        return R_ENOMEM;
-    buf_appendf(&q->sql, "json_extract(%s.profile_json, ?%d)", alias,
-                qb_text(q, path, strlen(path)));
+        return R_ENOMEM; /* compile_cmp checked that attr is a custom attribute */
+    qb_custom(q, map, path, alias);
     *kind = COL_JSON;
     return 0;
 }
@@ -225,18 +263,18 @@ static void qb_members_updated(struct qb *q, const char *alias, const char *op, 
 
 /* The text a comparison reads: the folded copy when the value is folded (a custom attribute
  * is folded on the fly through roster_fold), else the column itself. */
-static int qb_cmp_column(struct qb *q, const struct col_map *m, struct slice attr,
-                         const char *alias, bool fold, enum col_kind *kind)
+static int qb_cmp_column(struct qb *q, const struct col_map *map, const struct col_map *m,
+                         struct slice attr, const char *alias, bool fold, enum col_kind *kind)
 {
     if (!fold)
-        return qb_column(q, m, attr, alias, kind);
+        return qb_column(q, map, m, attr, alias, kind);
     if (m) {
         qb_col(q, m->fold, alias);
         *kind = m->kind;
         return 0;
     }
     buf_append_str(&q->sql, "roster_fold(");
-    int rc = qb_column(q, m, attr, alias, kind);
+    int rc = qb_column(q, map, m, attr, alias, kind);
     buf_append_str(&q->sql, ")");
     return rc;
 }
@@ -254,26 +292,26 @@ static int compile_cmp(struct qb *q, const struct expr *e, const struct col_map 
                        const char *alias, const char *trgm_table)
 {
     const struct col_map *m = col_find(map, e->attr);
-    if (!m && !attr_is_custom_profile(e->attr))
+    if (!m && (!custom_doc(map) || !attr_is_custom_profile(e->attr)))
         return R_EINVAL;
     enum col_kind kind;
     int rc;
     if (e->op == EXPR_PR) {
         buf_append_str(&q->sql, "(");
-        if ((rc = qb_column(q, m, e->attr, alias, &kind)))
+        if ((rc = qb_column(q, map, m, e->attr, alias, &kind)))
             return rc;
         if (kind == COL_INT) {
             buf_append_str(&q->sql, " <> 0)");
         } else {
             buf_append_str(&q->sql, " IS NOT NULL AND ");
-            qb_column(q, m, e->attr, alias, &kind);
+            qb_column(q, map, m, e->attr, alias, &kind);
             buf_append_str(&q->sql, " <> '')");
         }
         return 0;
     }
     if (e->vtype == EXPR_VAL_NULL) {
         buf_append_str(&q->sql, "(");
-        if ((rc = qb_column(q, m, e->attr, alias, &kind)))
+        if ((rc = qb_column(q, map, m, e->attr, alias, &kind)))
             return rc;
         buf_append_str(&q->sql, e->op == EXPR_NE ? " IS NOT NULL)" : " IS NULL)");
         return 0;
@@ -320,7 +358,7 @@ static int compile_cmp(struct qb *q, const struct expr *e, const struct col_map 
         buf_appendf(&q->sql, " = ?%d AND ", qb_text(q, f.p, f.n));
     }
     if (op) {
-        if ((rc = qb_cmp_column(q, m, e->attr, alias, fold, &kind)))
+        if ((rc = qb_cmp_column(q, map, m, e->attr, alias, fold, &kind)))
             return rc;
         buf_appendf(&q->sql, " %s ?%d%s)", op, p, coll);
         return 0;
@@ -331,10 +369,10 @@ static int compile_cmp(struct qb *q, const struct expr *e, const struct col_map 
     case EXPR_SW: {
         /* a range, so an index on the (folded) column finds the candidates */
         int hi = qb_text_hi(q, v.p, v.n);
-        if ((rc = qb_cmp_column(q, m, e->attr, alias, fold, &kind)))
+        if ((rc = qb_cmp_column(q, map, m, e->attr, alias, fold, &kind)))
             return rc;
         buf_appendf(&q->sql, " >= ?%d%s AND ", p, coll);
-        qb_cmp_column(q, m, e->attr, alias, fold, &kind);
+        qb_cmp_column(q, map, m, e->attr, alias, fold, &kind);
         buf_appendf(&q->sql, " < ?%d%s)", hi, coll);
         return 0;
     }
@@ -350,21 +388,21 @@ static int compile_cmp(struct qb *q, const struct expr *e, const struct col_map 
             if (!fold) {
                 /* a case-sensitive `co` rechecks the text itself */
                 buf_append_str(&q->sql, " AND instr(");
-                qb_column(q, m, e->attr, alias, &kind);
+                qb_column(q, map, m, e->attr, alias, &kind);
                 buf_appendf(&q->sql, ", ?%d) > 0", p);
             }
             buf_append_str(&q->sql, ")");
             return 0;
         }
         buf_append_str(&q->sql, "instr(");
-        if ((rc = qb_cmp_column(q, m, e->attr, alias, fold, &kind)))
+        if ((rc = qb_cmp_column(q, map, m, e->attr, alias, fold, &kind)))
             return rc;
         buf_appendf(&q->sql, ", ?%d) > 0)", p);
         return 0;
     }
     case EXPR_EW:
         buf_append_str(&q->sql, "substr(");
-        if ((rc = qb_cmp_column(q, m, e->attr, alias, fold, &kind)))
+        if ((rc = qb_cmp_column(q, map, m, e->attr, alias, fold, &kind)))
             return rc;
         buf_appendf(&q->sql, ", -length(?%d)) = ?%d%s)", p, p, coll);
         return 0;
@@ -400,17 +438,52 @@ static int compile_expr(struct qb *q, const struct expr *e, const struct col_map
     return R_EINVAL;
 }
 
-/* The sort expression of sort_by over alias; NULL when the attribute cannot sort. */
-static const struct col_map *sort_col(const struct col_map *map, const char *sort_by)
+/* The order sortBy asks for: a mapped column, a custom profile attribute, or neither (the
+ * default order; also for a mapped attribute no row holds, as source.id: every value ties). */
+struct sort_spec {
+    const struct col_map *map;
+    const struct col_map *m; /* a mapped column */
+    const char *path;        /* a custom attribute: its json_extract path */
+};
+
+static bool sort_on(const struct sort_spec *sp)
 {
-    if (!sort_by)
-        return NULL;
-    const struct col_map *m = col_find(map, slice_from_cstr(sort_by));
-    return m && (m->kind == COL_TEXT || m->kind == COL_INT) ? m : NULL;
+    return sp->m || sp->path;
 }
 
-static void qb_sort_expr(struct qb *q, const struct col_map *m, const char *alias)
+/* R_EINVAL for an attribute the map cannot sort by. */
+static int sort_spec(struct arena *a, const struct col_map *map, const char *sort_by,
+                     struct sort_spec *out)
 {
+    memset(out, 0, sizeof(*out));
+    out->map = map;
+    if (!sort_by)
+        return 0;
+    struct slice attr = slice_from_cstr(sort_by);
+    const struct col_map *m = col_find(map, attr);
+    if (m) {
+        if (m->kind == COL_TEXT || m->kind == COL_INT)
+            out->m = m;
+        return 0;
+    }
+    if (!custom_doc(map) || !attr_is_custom_profile(attr))
+        return R_EINVAL;
+    out->path = custom_path(a, map, attr);
+    return out->path ? 0 : R_ENOMEM;
+}
+
+/* The sort key over alias. Never NULL, so row values compare: a missing text column is '',
+ * a missing custom attribute -Inf (before every value: numbers, then text, by SQLite's order
+ * of types). Text compares without case. */
+static void qb_sort_expr(struct qb *q, const struct sort_spec *sp, const char *alias)
+{
+    const struct col_map *m = sp->m;
+    if (sp->path) {
+        buf_append_str(&q->sql, "coalesce(");
+        qb_custom(q, sp->map, sp->path, alias);
+        buf_append_str(&q->sql, ", -9e999) COLLATE NOCASE");
+        return;
+    }
     /* texts with a folded copy sort by it: case-insensitively across Unicode, as search
      * compares them (and an index on the copy can give the order) */
     const char *text = m->fold ? m->fold : m->sql;
@@ -427,40 +500,42 @@ static void qb_sort_expr(struct qb *q, const struct col_map *m, const char *alia
     }
 }
 
-/* Keyset condition after the cursor row (looked up by Okta id in table), in the order of
- * sort (or rowid when NULL). key is the row's id as the query reads it (alias.id, or the
- * column of an outer table equal to it, so the index walked gives the order). */
+/* Keyset condition after the cursor row (looked up by Okta id in table, within the team), in
+ * the order of sp (or rowid). key is the row's id as the query reads it (alias.id, or the
+ * column of an outer table equal to it, so the index walked gives the order). A cursor that
+ * names no row of the team makes every comparison NULL: an empty page. */
 static void qb_after(struct qb *q, const char *alias, const char *key, const char *table,
-                     const char *after, const struct col_map *sort, bool desc)
+                     const char *after, int64_t team_id, const struct sort_spec *sp, bool desc)
 {
-    int p = qb_text(q, after, strlen(after));
+    int p = qb_text(q, after, strlen(after)), team = qb_int(q, team_id);
     const char *cmp = desc ? "<" : ">";
-    if (!sort) {
-        buf_appendf(&q->sql, " AND %s %s (SELECT id FROM %s WHERE okta_id = ?%d)", key, cmp, table,
-                    p);
+    if (!sp || !sort_on(sp)) {
+        buf_appendf(&q->sql, " AND %s %s (SELECT id FROM %s WHERE okta_id = ?%d AND team_id = ?%d)",
+                    key, cmp, table, p, team);
         return;
     }
     buf_append_str(&q->sql, " AND (");
-    qb_sort_expr(q, sort, alias);
+    qb_sort_expr(q, sp, alias);
     buf_appendf(&q->sql, ", %s) %s (SELECT ", key, cmp);
-    qb_sort_expr(q, sort, "c");
-    buf_appendf(&q->sql, ", c.id FROM %s c WHERE c.okta_id = ?%d)", table, p);
+    qb_sort_expr(q, sp, "c");
+    buf_appendf(&q->sql, ", c.id FROM %s c WHERE c.okta_id = ?%d AND c.team_id = ?%d)", table, p,
+                team);
     /* implied by the row value, but SQLite does not seek an index on a row value whose
      * first term has a collation: this one makes the page start at the cursor */
     buf_append_str(&q->sql, " AND ");
-    qb_sort_expr(q, sort, alias);
+    qb_sort_expr(q, sp, alias);
     buf_appendf(&q->sql, " %s (SELECT ", desc ? "<=" : ">=");
-    qb_sort_expr(q, sort, "c");
-    buf_appendf(&q->sql, " FROM %s c WHERE c.okta_id = ?%d)", table, p);
+    qb_sort_expr(q, sp, "c");
+    buf_appendf(&q->sql, " FROM %s c WHERE c.okta_id = ?%d AND c.team_id = ?%d)", table, p, team);
 }
 
-static void qb_order(struct qb *q, const char *alias, const char *key, const struct col_map *sort,
+static void qb_order(struct qb *q, const char *alias, const char *key, const struct sort_spec *sp,
                      bool desc)
 {
     const char *dir = desc ? "DESC" : "ASC";
     buf_append_str(&q->sql, " ORDER BY ");
-    if (sort) {
-        qb_sort_expr(q, sort, alias);
+    if (sp && sort_on(sp)) {
+        qb_sort_expr(q, sp, alias);
         buf_appendf(&q->sql, " %s, ", dir);
     }
     buf_appendf(&q->sql, "%s %s", key, dir);
@@ -487,6 +562,37 @@ static int qb_prepare(struct sq_conn *c, struct qb *q, sqlite3_stmt **out)
 static void *rows_alloc(struct arena *a, size_t each, unsigned limit)
 {
     return arena_alloc(a, each * ((size_t)limit + 1));
+}
+
+/* Runs the built query and reads up to limit + 1 rows of `each` bytes with read into an
+ * arena array. */
+static int qb_rows(struct sq_conn *c, struct qb *q, struct arena *a, size_t each, unsigned limit,
+                   sq_row_reader read, void **out, size_t *n)
+{
+    sqlite3_stmt *st;
+    int rc = qb_prepare(c, q, &st);
+    if (rc)
+        return rc;
+    char *rows = rows_alloc(a, each, limit);
+    if (!rows) {
+        sqlite3_reset(st);
+        return R_ENOMEM;
+    }
+    size_t k = 0;
+    int s = SQLITE_DONE;
+    while (k < (size_t)limit + 1 && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((rc = read(a, st, rows + k * each)))
+            break;
+        k++;
+    }
+    if (!rc && s != SQLITE_ROW && s != SQLITE_DONE)
+        rc = sq__err(c, s);
+    sqlite3_reset(st);
+    if (!rc) {
+        *out = rows;
+        *n = k;
+    }
+    return rc;
 }
 
 /* ---- groups ---- */
@@ -564,8 +670,10 @@ static int sq_okta_group_list(struct store_conn *sc, struct arena *a,
     struct sq_conn *c = SQ(sc);
     struct qb q;
     qb_init(&q, a);
-    int rc = 0;
-    const struct col_map *sort = sort_col(group_cols, oq->sort_by);
+    struct sort_spec sort;
+    int rc = sort_spec(a, group_cols, oq->sort_by, &sort);
+    if (rc)
+        goto out;
     buf_append_str(&q.sql, "SELECT " GROUP_COLS);
     if (oq->with_apps_count)
         buf_append_str(&q.sql, ", (SELECT count(*) FROM okta_app_groups x WHERE "
@@ -600,8 +708,8 @@ static int sq_okta_group_list(struct store_conn *sc, struct arena *a,
         buf_append_str(&q.sql, " ORDER BY g.name_fold, g.id");
     } else {
         if (oq->after)
-            qb_after(&q, "g", "g.id", "groups", oq->after, sort, oq->desc);
-        qb_order(&q, "g", "g.id", sort, oq->desc);
+            qb_after(&q, "g", "g.id", "groups", oq->after, oq->team_id, &sort, oq->desc);
+        qb_order(&q, "g", "g.id", &sort, oq->desc);
     }
     buf_appendf(&q.sql, " LIMIT ?%d", qb_int(&q, (int64_t)oq->limit + 1));
     sqlite3_stmt *st;
@@ -775,8 +883,10 @@ static int sq_okta_user_list(struct store_conn *sc, struct arena *a,
     struct sq_conn *c = SQ(sc);
     struct qb q;
     qb_init(&q, a);
-    int rc = 0;
-    const struct col_map *sort = sort_col(user_cols, oq->sort_by);
+    struct sort_spec sort;
+    int rc = sort_spec(a, user_cols, oq->sort_by, &sort);
+    if (rc)
+        goto out;
     /* members are ordered by m.user_id (= u.id), the order of the membership index */
     const char *key = oq->in_group_id > 0 ? "m.user_id" : "u.id";
     if (oq->in_group_id > 0) {
@@ -817,32 +927,10 @@ static int sq_okta_user_list(struct store_conn *sc, struct arena *a,
             goto out;
     }
     if (oq->after)
-        qb_after(&q, "u", key, "users", oq->after, sort, oq->desc);
-    qb_order(&q, "u", key, sort, oq->desc);
+        qb_after(&q, "u", key, "users", oq->after, oq->team_id, &sort, oq->desc);
+    qb_order(&q, "u", key, &sort, oq->desc);
     buf_appendf(&q.sql, " LIMIT ?%d", qb_int(&q, (int64_t)oq->limit + 1));
-    sqlite3_stmt *st;
-    if ((rc = qb_prepare(c, &q, &st)))
-        goto out;
-    struct store_okta_user *rows = rows_alloc(a, sizeof(*rows), oq->limit);
-    if (!rows) {
-        sqlite3_reset(st);
-        rc = R_ENOMEM;
-        goto out;
-    }
-    size_t k = 0;
-    int s = SQLITE_DONE;
-    while (k < oq->limit + 1 && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        if ((rc = okta_user_read(a, st, &rows[k])))
-            break;
-        k++;
-    }
-    if (!rc && s != SQLITE_ROW && s != SQLITE_DONE)
-        rc = sq__err(c, s);
-    sqlite3_reset(st);
-    if (!rc) {
-        *out = rows;
-        *n = k;
-    }
+    rc = qb_rows(c, &q, a, sizeof(**out), oq->limit, okta_user_read, (void **)out, n);
 out:
     buf_free(&q.sql);
     return rc;
@@ -941,55 +1029,37 @@ static int sq_okta_app_delete(struct store_conn *sc, int64_t app_id)
     return sq__exec_done(c, st);
 }
 
-static int sq_okta_app_list(struct store_conn *sc, struct arena *a, int64_t team_id,
-                            int64_t group_id, const char *qs, const char *after, unsigned limit,
-                            struct store_app **out, size_t *n)
+static int sq_okta_app_list(struct store_conn *sc, struct arena *a,
+                            const struct store_okta_query *oq, struct store_app **out, size_t *n)
 {
     struct sq_conn *c = SQ(sc);
     struct qb q;
     qb_init(&q, a);
     int rc = 0;
     buf_appendf(&q.sql, "SELECT " APP_COLS " FROM okta_apps a WHERE a.team_id = ?%d",
-                qb_int(&q, team_id));
-    if (group_id > 0)
+                qb_int(&q, oq->team_id));
+    if (oq->in_group_id > 0)
         buf_appendf(&q.sql,
                     " AND a.id IN (SELECT app_id FROM okta_app_groups WHERE "
                     "group_id = ?%d)",
-                    qb_int(&q, group_id));
-    if (qs) {
+                    qb_int(&q, oq->in_group_id));
+    if (oq->q) {
         buf_append_str(&q.sql, " AND (");
-        qb_prefix(&q, "a.name", qs);
+        qb_prefix(&q, "a.name", oq->q);
         buf_append_str(&q.sql, " OR ");
-        qb_prefix(&q, "a.label", qs);
+        qb_prefix(&q, "a.label", oq->q);
         buf_append_str(&q.sql, ")");
     }
-    if (after)
-        qb_after(&q, "a", "a.id", "okta_apps", after, NULL, false);
+    if (oq->expr) {
+        buf_append_str(&q.sql, " AND ");
+        if ((rc = compile_expr(&q, oq->expr, app_cols, "a", NULL, 0)))
+            goto out;
+    }
+    if (oq->after)
+        qb_after(&q, "a", "a.id", "okta_apps", oq->after, oq->team_id, NULL, false);
     qb_order(&q, "a", "a.id", NULL, false);
-    buf_appendf(&q.sql, " LIMIT ?%d", qb_int(&q, (int64_t)limit + 1));
-    sqlite3_stmt *st;
-    if ((rc = qb_prepare(c, &q, &st)))
-        goto out;
-    struct store_app *rows = rows_alloc(a, sizeof(*rows), limit);
-    if (!rows) {
-        sqlite3_reset(st);
-        rc = R_ENOMEM;
-        goto out;
-    }
-    size_t k = 0;
-    int s = SQLITE_DONE;
-    while (k < limit + 1 && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        if ((rc = app_read(a, st, &rows[k])))
-            break;
-        k++;
-    }
-    if (!rc && s != SQLITE_ROW && s != SQLITE_DONE)
-        rc = sq__err(c, s);
-    sqlite3_reset(st);
-    if (!rc) {
-        *out = rows;
-        *n = k;
-    }
+    buf_appendf(&q.sql, " LIMIT ?%d", qb_int(&q, (int64_t)oq->limit + 1));
+    rc = qb_rows(c, &q, a, sizeof(**out), oq->limit, app_read, (void **)out, n);
 out:
     buf_free(&q.sql);
     return rc;
@@ -1012,31 +1082,35 @@ static int sq_okta_app_group_put(struct store_conn *sc, const struct store_app_g
     return sq__exec_done(c, st);
 }
 
+/* The assigned group's columns first (sq__group_read), then the assignment's. */
 #define AG_COLS                                                                                    \
-    "ag.app_id, ag.group_id, a.okta_id, g.okta_id, ag.priority, ag.profile_json, "                 \
-    "ag.last_updated"
+    GROUP_COLS ", ag.app_id, ag.group_id, a.okta_id, ag.priority, ag.profile_json, "               \
+               "ag.last_updated"
+#define AG_FROM                                                                                    \
+    " FROM okta_app_groups ag JOIN okta_apps a ON a.id = ag.app_id JOIN groups g ON g.id = "       \
+    "ag.group_id"
 
 static int ag_read(struct arena *a, sqlite3_stmt *st, void *row)
 {
     struct store_app_group *out = row;
     memset(out, 0, sizeof(*out));
-    out->app_id = sqlite3_column_int64(st, 0);
-    out->group_id = sqlite3_column_int64(st, 1);
-    sq__col_copy(out->app_okta_id, sizeof(out->app_okta_id), st, 2);
-    sq__col_copy(out->group_okta_id, sizeof(out->group_okta_id), st, 3);
-    out->priority = sqlite3_column_int64(st, 4);
-    out->profile_json = sq__col_text(a, st, 5);
-    out->last_updated = sqlite3_column_int64(st, 6);
-    return 0;
+    int rc = sq__group_read(a, st, &out->group);
+    out->app_id = sqlite3_column_int64(st, 18);
+    out->group_id = sqlite3_column_int64(st, 19);
+    sq__col_copy(out->app_okta_id, sizeof(out->app_okta_id), st, 20);
+    memcpy(out->group_okta_id, out->group.okta_id, sizeof(out->group_okta_id));
+    out->priority = sqlite3_column_int64(st, 21);
+    out->profile_json = sq__col_text(a, st, 22);
+    out->last_updated = sqlite3_column_int64(st, 23);
+    return rc;
 }
 
 static int sq_okta_app_group_get(struct store_conn *sc, struct arena *a, int64_t app_id,
                                  int64_t group_id, struct store_app_group *out)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "SELECT " AG_COLS " FROM okta_app_groups ag JOIN okta_apps "
-                                   "a ON a.id = ag.app_id JOIN groups g ON g.id = ag.group_id "
-                                   "WHERE ag.app_id = ? AND ag.group_id = ?");
+    sqlite3_stmt *st =
+        sq__stmt(c, "SELECT " AG_COLS AG_FROM " WHERE ag.app_id = ? AND ag.group_id = ?");
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, app_id);
@@ -1059,41 +1133,46 @@ static int sq_okta_app_group_delete(struct store_conn *sc, int64_t app_id, int64
 }
 
 static int sq_okta_app_group_list(struct store_conn *sc, struct arena *a, int64_t app_id,
-                                  const char *after, unsigned limit, struct store_app_group **out,
+                                  const struct store_okta_query *oq, struct store_app_group **out,
                                   size_t *n)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(
-        c, after ? "SELECT " AG_COLS " FROM okta_app_groups ag JOIN okta_apps a ON a.id = "
-                   "ag.app_id JOIN groups g ON g.id = ag.group_id WHERE ag.app_id = ?1 AND "
-                   "ag.group_id > (SELECT id FROM groups WHERE okta_id = ?3) "
-                   "ORDER BY ag.group_id LIMIT ?2"
-                 : "SELECT " AG_COLS " FROM okta_app_groups ag JOIN okta_apps a ON a.id = "
-                   "ag.app_id JOIN groups g ON g.id = ag.group_id WHERE ag.app_id = ?1 "
-                   "ORDER BY ag.group_id LIMIT ?2");
+    struct qb q;
+    qb_init(&q, a);
+    /* the app's assignments in group order straight from its primary key; a name prefix
+     * filters them (an app's groups, not the team's) */
+    buf_appendf(&q.sql, "SELECT " AG_COLS AG_FROM " WHERE ag.app_id = ?%d", qb_int(&q, app_id));
+    if (oq->q) {
+        buf_append_str(&q.sql, " AND ");
+        qb_prefix(&q, "g.okta_name", oq->q);
+    }
+    if (oq->after)
+        qb_after(&q, "g", "ag.group_id", "groups", oq->after, oq->team_id, NULL, false);
+    buf_appendf(&q.sql, " ORDER BY ag.group_id LIMIT ?%d", qb_int(&q, (int64_t)oq->limit + 1));
+    int rc = qb_rows(c, &q, a, sizeof(**out), oq->limit, ag_read, (void **)out, n);
+    buf_free(&q.sql);
+    return rc;
+}
+
+static int sq_okta_id_known(struct store_conn *sc, enum store_okta_kind kind, int64_t team_id,
+                            const char *okta_id, bool *known)
+{
+    struct sq_conn *c = SQ(sc);
+    const char *sql = kind == STORE_OKTA_GROUP  ? "SELECT 1 FROM groups WHERE okta_id = ? AND "
+                                                  "team_id = ?"
+                      : kind == STORE_OKTA_USER ? "SELECT 1 FROM users WHERE okta_id = ? AND "
+                                                  "team_id = ?"
+                                                : "SELECT 1 FROM okta_apps WHERE okta_id = ? AND "
+                                                  "team_id = ?";
+    sqlite3_stmt *st = sq__stmt(c, sql);
     if (!st)
         return R_ESTORE;
-    sqlite3_bind_int64(st, 1, app_id);
-    sqlite3_bind_int64(st, 2, (sqlite3_int64)limit + 1);
-    if (after)
-        sq__bind_text(st, 3, after);
-    struct store_app_group *rows = rows_alloc(a, sizeof(*rows), limit);
-    if (!rows) {
-        sqlite3_reset(st);
-        return R_ENOMEM;
-    }
-    size_t k = 0;
-    int s = SQLITE_DONE, rc = 0;
-    while (k < limit + 1 && (s = sqlite3_step(st)) == SQLITE_ROW)
-        ag_read(a, st, &rows[k++]);
-    if (s != SQLITE_ROW && s != SQLITE_DONE)
-        rc = sq__err(c, s);
+    sq__bind_text(st, 1, okta_id);
+    sqlite3_bind_int64(st, 2, team_id);
+    int rc = sqlite3_step(st);
+    *known = rc == SQLITE_ROW;
     sqlite3_reset(st);
-    if (!rc) {
-        *out = rows;
-        *n = k;
-    }
-    return rc;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq__err(c, rc);
 }
 
 const struct store_okta_ops store_sqlite_okta_ops = {
@@ -1117,4 +1196,5 @@ const struct store_okta_ops store_sqlite_okta_ops = {
     .app_group_get = sq_okta_app_group_get,
     .app_group_delete = sq_okta_app_group_delete,
     .app_group_list = sq_okta_app_group_list,
+    .id_known = sq_okta_id_known,
 };

@@ -15,17 +15,20 @@ export const validated = {
 };
 export const unvalidated = report.unvalidated;
 
-// A request executor that validates every response body the SDK receives.
+// A request executor that validates every response body the SDK receives. The body is read
+// once and handed on in a new response of the same class: reading a clone() alone stalls on
+// bodies larger than the stream buffer (node-fetch tees the body into two bounded streams).
 class ValidatingExecutor extends okta.DefaultRequestExecutor {
   fetch(request) {
     return super.fetch(request).then(async (res) => {
-      const text = await res.clone().text();
+      const text = await res.text();
       validateResponse(request.method ?? 'GET', request.url, {
         status: res.status,
         headers: { 'content-type': res.headers.get('content-type') ?? undefined },
         text,
       });
-      return res;
+      // read once and handed on whole: a clone() of a large body never finishes reading
+      return new res.constructor(text, { url: res.url, status: res.status, statusText: res.statusText, headers: res.headers });
     });
   }
 }
