@@ -174,6 +174,15 @@ export function validateResponse(method, url, r) {
     }
     schema = content[media].schema;
     label = `${op.operationId} ${r.status}`;
+    // A query parameter that changes the body's shape (Okta users `fields`) names the schema
+    // of that shape: `x-roster-when-parameter: {name: {status: schema}}`.
+    const query = new URL(url, 'http://x').searchParams;
+    for (const [name, byStatus] of Object.entries(op['x-roster-when-parameter'] ?? {})) {
+      if (query.has(name) && byStatus[String(r.status)]) {
+        schema = byStatus[String(r.status)];
+        label = `${op.operationId} ${r.status} with ${name}`;
+      }
+    }
   }
   if (!hasBody) {
     report.validated++;
