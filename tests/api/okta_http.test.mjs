@@ -85,6 +85,15 @@ describe('raw HTTP', () => {
     assert.equal(de.text, '');
   });
 
+  test('lifecycle: credentials are checked before sendEmail; a bad sendEmail changes nothing', async () => {
+    const u = await api(s, 'POST', '/api/v1/users?activate=false', { body: { profile: { login: 'send@example.com', email: 'send@example.com' } } });
+    assert.equal(u.status, 200, u.text);
+    const path = `/api/v1/users/${u.json.id}/lifecycle/activate?sendEmail=maybe`;
+    assertOktaError(await api(s, 'POST', path, { raw: '', token: null }), 401, 'E0000011');
+    assertOktaError(await api(s, 'POST', path, { raw: '' }), 400, 'E0000001');
+    assert.equal((await api(s, 'GET', `/api/v1/users/${u.json.id}`)).json.status, 'STAGED', 'nothing changed');
+  });
+
   test('cross-dialect: made in ASA → seen here; made here → seen in ASA; same members', async () => {
     // ASA group + member (a CLI user) visible through Okta
     let r = await s.asa('POST', 'groups', { body: { name: 'asa-made', roles: [] } });

@@ -316,11 +316,14 @@ void okta_user_replace(struct http_request *req, struct http_response *resp)
 }
 
 /* Runs a lifecycle operation; 0 with the user, or the error written and -1. */
+/* Runs op on the user of the path. send_email: NULL, or where the sendEmail parameter goes,
+ * read after the credentials are checked (DESIGN.md §6) and before anything changes. */
 static int lifecycle(struct http_request *req, struct http_response *resp, enum core_okta_op op,
-                     struct store_okta_user *u, bool *deleted)
+                     bool *send_email, struct store_okta_user *u, bool *deleted)
 {
     struct okta_call c;
-    if (okta_begin(req, resp, OKTA_MANAGE, &c))
+    if (okta_begin(req, resp, OKTA_MANAGE, &c) ||
+        (send_email && okta_query_bool(req, resp, "sendEmail", true, send_email)))
         return -1;
     const char *id = http_route_param(req, 0);
     int rc = core_okta_user_lifecycle(&c.cx, &c.team, id, op, u, deleted);
@@ -345,8 +348,7 @@ void okta_user_activate(struct http_request *req, struct http_response *resp)
 {
     struct store_okta_user u;
     bool deleted, send_email;
-    if (okta_query_bool(req, resp, "sendEmail", true, &send_email) ||
-        lifecycle(req, resp, CORE_OKTA_ACTIVATE, &u, &deleted))
+    if (lifecycle(req, resp, CORE_OKTA_ACTIVATE, &send_email, &u, &deleted))
         return;
     struct jw w;
     api_json_begin(resp, 200, &w);
@@ -365,7 +367,7 @@ void okta_user_deactivate(struct http_request *req, struct http_response *resp)
 {
     struct store_okta_user u;
     bool deleted;
-    if (lifecycle(req, resp, CORE_OKTA_DEACTIVATE, &u, &deleted) == 0)
+    if (lifecycle(req, resp, CORE_OKTA_DEACTIVATE, NULL, &u, &deleted) == 0)
         resp->status = 200; /* empty body */
 }
 
@@ -373,7 +375,7 @@ void okta_user_suspend(struct http_request *req, struct http_response *resp)
 {
     struct store_okta_user u;
     bool deleted;
-    if (lifecycle(req, resp, CORE_OKTA_SUSPEND, &u, &deleted) == 0)
+    if (lifecycle(req, resp, CORE_OKTA_SUSPEND, NULL, &u, &deleted) == 0)
         resp->status = 200;
 }
 
@@ -381,7 +383,7 @@ void okta_user_unsuspend(struct http_request *req, struct http_response *resp)
 {
     struct store_okta_user u;
     bool deleted;
-    if (lifecycle(req, resp, CORE_OKTA_UNSUSPEND, &u, &deleted) == 0)
+    if (lifecycle(req, resp, CORE_OKTA_UNSUSPEND, NULL, &u, &deleted) == 0)
         resp->status = 200;
 }
 
@@ -389,7 +391,7 @@ void okta_user_delete(struct http_request *req, struct http_response *resp)
 {
     struct store_okta_user u;
     bool deleted;
-    if (lifecycle(req, resp, CORE_OKTA_DELETE, &u, &deleted) == 0)
+    if (lifecycle(req, resp, CORE_OKTA_DELETE, NULL, &u, &deleted) == 0)
         resp->status = 204;
 }
 
