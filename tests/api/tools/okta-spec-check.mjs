@@ -5,7 +5,8 @@
 // A deliberate difference is listed on the schema as `x-roster-deviations: {property: why}`;
 // a listed deviation that is no longer a difference is reported too.
 // Usage: node tests/api/tools/okta-spec-check.mjs OKTA_SPEC.yaml   (from the repository root)
-// CI runs it when ../shared is present; `make test` never does (the spec is not in the tree).
+// CI runs it when the developers' reference folder is beside the checkout; `make test` never does
+// (Okta's spec is not in the tree).
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
