@@ -185,6 +185,8 @@ export function validateResponse(method, url, r) {
     }
   }
   if (!hasBody) {
+    // every error Roster answers carries its dialect's error object (HEAD aside)
+    if (method !== 'HEAD') assert.fail(`${where}: an error with no body`);
     report.validated++;
     return;
   }
@@ -197,7 +199,7 @@ export function validateResponse(method, url, r) {
     report.unvalidated.push(`${where} (no schema)`);
     return;
   }
-  const v = compile(`${label}|${JSON.stringify(schema).length}|${tpl}`, schema);
+  const v = compile(`${label}|${tpl}`, schema);
   if (!v(json)) {
     assert.fail(`${where}: the body does not match ${label} (${tpl}): ` +
       `${state.ajv.errorsText(v.errors, { separator: '; ' })}\n${JSON.stringify(json).slice(0, 2000)}`);
