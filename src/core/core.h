@@ -8,6 +8,7 @@
 
 #include "store/store.h"
 #include "util/arena.h"
+#include "util/buf.h"
 #include "util/slice.h"
 
 /* What every core call works with: the calling thread's store connection and the arena
@@ -168,6 +169,9 @@ struct core_user_new {
 };
 int core_user_create(struct core_ctx *cx, const struct store_team *t,
                      const struct core_user_new *nu, struct store_user *out);
+/* The user's full name into out: the display name, else "first last" (either may be
+ * missing). false when there is none (rendered as null). */
+bool core_user_full_name(const struct store_user *u, struct buf *out);
 int core_user_get(struct core_ctx *cx, const struct store_team *t, const char *name,
                   struct store_user *out);
 int core_user_get_by_uuid(struct core_ctx *cx, const struct store_team *t, const char *uuid,

@@ -198,3 +198,19 @@ int core_users_not_in_group(struct core_ctx *cx, const struct store_team *t, con
     struct store_user_filter f = {.not_in_group_id = g.id};
     return user_page(cx, t, &f, q, pr, rows, n, info);
 }
+
+bool core_user_full_name(const struct store_user *u, struct buf *out)
+{
+    if (u->display_name || (!u->first_name && !u->last_name)) {
+        if (u->display_name)
+            buf_append_str(out, u->display_name);
+        return u->display_name != NULL;
+    }
+    if (u->first_name)
+        buf_append_str(out, u->first_name);
+    if (u->first_name && u->last_name)
+        buf_append_str(out, " ");
+    if (u->last_name)
+        buf_append_str(out, u->last_name);
+    return true;
+}

@@ -51,6 +51,12 @@ typedef int (*sq_row_reader)(struct arena *a, sqlite3_stmt *st, void *row);
  * the statement is reset either way. */
 int sq__one(struct sq_conn *c, struct arena *a, sqlite3_stmt *st, sq_row_reader read, void *out);
 
+/* Steps st for up to limit + 1 rows of `each` bytes, read by read, into an arena array (the
+ * extra row tells that more remain); a page fetched backwards (nearest first) is reversed
+ * into display order, the extra row staying last. The statement is reset either way. */
+int sq__rows(struct sq_conn *c, struct arena *a, sqlite3_stmt *st, unsigned limit, bool backward,
+             size_t each, sq_row_reader read, void **out, size_t *n);
+
 /* Steps a statement that returns no rows, then resets it. */
 int sq__exec_done(struct sq_conn *c, sqlite3_stmt *st);
 

@@ -558,41 +558,13 @@ static int qb_prepare(struct sq_conn *c, struct qb *q, sqlite3_stmt **out)
     return 0;
 }
 
-/* Reserves a row array of limit + 1 elements. */
-static void *rows_alloc(struct arena *a, size_t each, unsigned limit)
-{
-    return arena_alloc(a, each * ((size_t)limit + 1));
-}
-
-/* Runs the built query and reads up to limit + 1 rows of `each` bytes with read into an
- * arena array. */
+/* Runs the built query and reads up to limit + 1 rows of `each` bytes with read. */
 static int qb_rows(struct sq_conn *c, struct qb *q, struct arena *a, size_t each, unsigned limit,
                    sq_row_reader read, void **out, size_t *n)
 {
     sqlite3_stmt *st;
     int rc = qb_prepare(c, q, &st);
-    if (rc)
-        return rc;
-    char *rows = rows_alloc(a, each, limit);
-    if (!rows) {
-        sqlite3_reset(st);
-        return R_ENOMEM;
-    }
-    size_t k = 0;
-    int s = SQLITE_DONE;
-    while (k < (size_t)limit + 1 && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        if ((rc = read(a, st, rows + k * each)))
-            break;
-        k++;
-    }
-    if (!rc && s != SQLITE_ROW && s != SQLITE_DONE)
-        rc = sq__err(c, s);
-    sqlite3_reset(st);
-    if (!rc) {
-        *out = rows;
-        *n = k;
-    }
-    return rc;
+    return rc ? rc : sq__rows(c, a, st, limit, false, each, read, out, n);
 }
 
 /* ---- groups ---- */
@@ -663,6 +635,19 @@ static void qb_fold_prefix(struct qb *q, const char *col, struct slice f)
     buf_appendf(&q->sql, "(%s >= ?%d AND %s < ?%d)", col, lo, col, hi);
 }
 
+/* A group and its apps count (0 unless asked: the column is then absent). */
+struct group_row {
+    struct store_group g;
+    int64_t apps_count;
+};
+
+static int group_row_read(struct arena *a, sqlite3_stmt *st, void *row)
+{
+    struct group_row *r = row;
+    r->apps_count = sqlite3_column_count(st) > 18 ? sqlite3_column_int64(st, 18) : 0;
+    return sq__group_read(a, st, &r->g);
+}
+
 static int sq_okta_group_list(struct store_conn *sc, struct arena *a,
                               const struct store_okta_query *oq, struct store_group **out,
                               int64_t **apps_count, size_t *n)
@@ -712,33 +697,23 @@ static int sq_okta_group_list(struct store_conn *sc, struct arena *a,
         qb_order(&q, "g", "g.id", &sort, oq->desc);
     }
     buf_appendf(&q.sql, " LIMIT ?%d", qb_int(&q, (int64_t)oq->limit + 1));
-    sqlite3_stmt *st;
-    if ((rc = qb_prepare(c, &q, &st)))
+    struct group_row *rows;
+    if ((rc = qb_rows(c, &q, a, sizeof(*rows), oq->limit, group_row_read, (void **)&rows, n)))
         goto out;
-    struct store_group *rows = rows_alloc(a, sizeof(*rows), oq->limit);
-    int64_t *counts = rows_alloc(a, sizeof(*counts), oq->limit);
-    if (!rows || !counts) {
-        sqlite3_reset(st);
+    /* split into the interface's arrays */
+    struct store_group *groups = arena_alloc(a, sizeof(*groups) * (*n + 1));
+    int64_t *counts = arena_alloc(a, sizeof(*counts) * (*n + 1));
+    if (!groups || !counts) {
         rc = R_ENOMEM;
         goto out;
     }
-    size_t k = 0;
-    int s = SQLITE_DONE;
-    while (k < oq->limit + 1 && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        if ((rc = sq__group_read(a, st, &rows[k])))
-            break;
-        counts[k] = oq->with_apps_count ? sqlite3_column_int64(st, 18) : 0;
-        k++;
+    for (size_t i = 0; i < *n; i++) {
+        groups[i] = rows[i].g;
+        counts[i] = rows[i].apps_count;
     }
-    if (!rc && s != SQLITE_ROW && s != SQLITE_DONE)
-        rc = sq__err(c, s);
-    sqlite3_reset(st);
-    if (!rc) {
-        *out = rows;
-        if (apps_count)
-            *apps_count = counts;
-        *n = k;
-    }
+    *out = groups;
+    if (apps_count)
+        *apps_count = counts;
 out:
     buf_free(&q.sql);
     return rc;

@@ -8,47 +8,6 @@
 #include "util/buf.h"
 #include "util/err.h"
 
-/* Reads the current row of st into row (a struct of the list's type). */
-
-/* Steps st for up to limit+1 rows of size bytes each into an arena array; a page fetched
- * backwards (nearest first) is reversed into display order, the extra row staying last. */
-static int sq_rows(struct sq_conn *c, struct arena *a, sqlite3_stmt *st, unsigned limit,
-                   bool backward, size_t size, sq_row_reader read, void **out, size_t *n)
-{
-    unsigned char *rows = arena_alloc(a, size * ((size_t)limit + 1));
-    if (!rows) {
-        sqlite3_reset(st);
-        return R_ENOMEM;
-    }
-    size_t k = 0;
-    int rc = 0, s = SQLITE_DONE;
-    while (k < (size_t)limit + 1 && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        if ((rc = read(a, st, rows + k * size)))
-            break;
-        k++;
-    }
-    if (!rc && s != SQLITE_ROW && s != SQLITE_DONE)
-        rc = sq__err(c, s);
-    sqlite3_reset(st);
-    if (rc)
-        return rc;
-    if (backward) {
-        size_t page = k > limit ? limit : k;
-        unsigned char *tmp = arena_alloc(a, size);
-        if (!tmp)
-            return R_ENOMEM;
-        for (size_t i = 0; i < page / 2; i++) {
-            memcpy(tmp, rows + i * size, size);
-            memcpy(rows + i * size, rows + (page - 1 - i) * size, size);
-            memcpy(rows + (page - 1 - i) * size, tmp, size);
-        }
-    }
-    *out = rows;
-    *n = k;
-    return 0;
-}
-
-/* Steps a statement expected to return at most one row, read by read. */
 /* The keyset condition and ORDER BY of a page over (k1, k2), parameters ?p and ?p+1 for
  * the cursor (when given) and the next one for LIMIT; returns the LIMIT parameter. */
 static int sq_page_sql(struct buf *b, const struct store_page *pg, const char *k1, const char *k2,
@@ -251,8 +210,8 @@ static int sq_project_list(struct store_conn *sc, struct arena *a,
         sq__bind_text(st, 5, pg->after_uuid);
     }
     sqlite3_bind_int64(st, lim, (sqlite3_int64)pg->limit + 1);
-    rc =
-        sq_rows(c, a, st, pg->limit, pg->backward, sizeof(**out), sq_project_read, (void **)out, n);
+    rc = sq__rows(c, a, st, pg->limit, pg->backward, sizeof(**out), sq_project_read, (void **)out,
+                  n);
 out:
     buf_free(&b);
     return rc;
@@ -372,7 +331,7 @@ static int sq_pg_list(struct store_conn *sc, struct arena *a,
         sq__bind_text(st, 3, pg->after_uuid);
     }
     sqlite3_bind_int64(st, lim, (sqlite3_int64)pg->limit + 1);
-    rc = sq_rows(c, a, st, pg->limit, pg->backward, sizeof(**out), sq_pg_read, (void **)out, n);
+    rc = sq__rows(c, a, st, pg->limit, pg->backward, sizeof(**out), sq_pg_read, (void **)out, n);
 out:
     buf_free(&b);
     return rc;
@@ -468,8 +427,8 @@ static int sq_token_list(struct store_conn *sc, struct arena *a, int64_t project
     if (pg->after_name)
         sqlite3_bind_int64(st, 2, after_id);
     sqlite3_bind_int64(st, 3, (sqlite3_int64)pg->limit + 1);
-    return sq_rows(c, a, st, pg->limit, pg->backward, sizeof(**out), sq_token_read, (void **)out,
-                   n);
+    return sq__rows(c, a, st, pg->limit, pg->backward, sizeof(**out), sq_token_read, (void **)out,
+                    n);
 }
 
 /* ---- attributes ---- */

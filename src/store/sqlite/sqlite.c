@@ -144,6 +144,52 @@ int sq__one(struct sq_conn *c, struct arena *a, sqlite3_stmt *st, sq_row_reader 
     return rc;
 }
 
+int sq__rows(struct sq_conn *c, struct arena *a, sqlite3_stmt *st, unsigned limit, bool backward,
+             size_t each, sq_row_reader read, void **out, size_t *n)
+{
+    size_t max = (size_t)limit + 1, cap = max < 16 ? max : 16, k = 0;
+    unsigned char *rows = arena_alloc(a, each * cap);
+    int rc = rows ? 0 : R_ENOMEM, s = SQLITE_DONE;
+    while (!rc && k < max && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        if (k == cap) {
+            /* grow by doubling: a page is usually far shorter than its limit */
+            size_t more = cap * 2 < max ? cap * 2 : max;
+            unsigned char *bigger = arena_alloc(a, each * more);
+            if (!bigger) {
+                rc = R_ENOMEM;
+                break;
+            }
+            memcpy(bigger, rows, each * k);
+            rows = bigger;
+            cap = more;
+        }
+        if ((rc = read(a, st, rows + k * each)))
+            break;
+        k++;
+    }
+    if (!rc && s != SQLITE_ROW && s != SQLITE_DONE)
+        rc = sq__err(c, s);
+    sqlite3_reset(st);
+    if (rc)
+        return rc;
+    if (backward) {
+        /* fetched nearest-first: the page itself is reversed into display order; the extra
+         * row (n > limit means more remain) stays last */
+        size_t page = k > limit ? limit : k;
+        unsigned char *tmp = arena_alloc(a, each);
+        if (!tmp && page > 1)
+            return R_ENOMEM;
+        for (size_t i = 0; i < page / 2; i++) {
+            memcpy(tmp, rows + i * each, each);
+            memcpy(rows + i * each, rows + (page - 1 - i) * each, each);
+            memcpy(rows + (page - 1 - i) * each, tmp, each);
+        }
+    }
+    *out = rows;
+    *n = k;
+    return 0;
+}
+
 int sq__exec_done(struct sq_conn *c, sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st);
@@ -378,16 +424,6 @@ static int sq_user_update_status(struct store_conn *sc, int64_t user_id, int sta
     return sq__exec_done(c, st);
 }
 
-/* Reverses rows fetched backwards so they come out in display order. */
-#define REVERSE_ROWS(T, rows, n)                                                                   \
-    do {                                                                                           \
-        for (size_t i_ = 0; i_ < (n) / 2; i_++) {                                                  \
-            T t_ = (rows)[i_];                                                                     \
-            (rows)[i_] = (rows)[(n)-1 - i_];                                                       \
-            (rows)[(n)-1 - i_] = t_;                                                               \
-        }                                                                                          \
-    } while (0)
-
 static int sq_status_mask_sql(struct buf *b, unsigned mask)
 {
     /* ASA status from the Okta lifecycle: ACTIVE = active/recovery/password expired/locked. */
@@ -459,31 +495,7 @@ static int sq_user_list(struct store_conn *sc, struct arena *a, const struct sto
     if (pg->after_name)
         sq__bind_text(st, 6, pg->after_name);
     sqlite3_bind_int64(st, 7, (sqlite3_int64)pg->limit + 1);
-    struct store_user *rows = arena_alloc(a, sizeof(*rows) * (pg->limit + 1));
-    if (!rows) {
-        rc = R_ENOMEM;
-        goto out;
-    }
-    size_t k = 0;
-    int s = SQLITE_DONE;
-    while (k < pg->limit + 1 && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        if ((rc = sq__user_read(a, st, &rows[k])))
-            break;
-        k++;
-    }
-    if (!rc && s != SQLITE_ROW && s != SQLITE_DONE)
-        rc = sq__err(c, s);
-    sqlite3_reset(st);
-    if (rc)
-        goto out;
-    if (pg->backward) {
-        /* Fetched nearest-first: reverse the page itself into display order; the extra
-         * row (n > limit means more remain) stays last. */
-        size_t page = k > pg->limit ? pg->limit : k;
-        REVERSE_ROWS(struct store_user, rows, page);
-    }
-    *out = rows;
-    *n = k;
+    rc = sq__rows(c, a, st, pg->limit, pg->backward, sizeof(**out), sq__user_read, (void **)out, n);
 out:
     buf_free(&b);
     return rc;
@@ -694,29 +706,8 @@ static int sq_group_list(struct store_conn *sc, struct arena *a, const struct st
         sq__bind_text(st, cursor_param + 1, pg->after_uuid);
     }
     sqlite3_bind_int64(st, param, (sqlite3_int64)pg->limit + 1);
-    struct store_group *rows = arena_alloc(a, sizeof(*rows) * (pg->limit + 1));
-    if (!rows) {
-        rc = R_ENOMEM;
-        goto out;
-    }
-    size_t k = 0;
-    int s = SQLITE_DONE;
-    while (k < pg->limit + 1 && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        if ((rc = sq__group_read(a, st, &rows[k])))
-            break;
-        k++;
-    }
-    if (!rc && s != SQLITE_ROW && s != SQLITE_DONE)
-        rc = sq__err(c, s);
-    sqlite3_reset(st);
-    if (rc)
-        goto out;
-    if (pg->backward) {
-        size_t page = k > pg->limit ? pg->limit : k;
-        REVERSE_ROWS(struct store_group, rows, page);
-    }
-    *out = rows;
-    *n = k;
+    rc =
+        sq__rows(c, a, st, pg->limit, pg->backward, sizeof(**out), sq__group_read, (void **)out, n);
 out:
     buf_free(&b);
     return rc;
@@ -841,8 +832,10 @@ static int sq_principal_roles(struct store_conn *sc, int64_t team_id, int64_t us
 
 /* ---- credentials ---- */
 
-static void sq_key_read(sqlite3_stmt *st, struct store_key *k)
+static int sq_key_read(struct arena *a, sqlite3_stmt *st, void *row)
 {
+    (void)a;
+    struct store_key *k = row;
     memset(k, 0, sizeof(*k));
     k->id = sqlite3_column_int64(st, 0);
     k->team_id = sqlite3_column_int64(st, 1);
@@ -855,6 +848,7 @@ static void sq_key_read(sqlite3_stmt *st, struct store_key *k)
     k->expires_at = sqlite3_column_int64(st, 6);
     k->last_used = sqlite3_column_int64(st, 7);
     k->deleted_at = sqlite3_column_int64(st, 8);
+    return 0;
 }
 
 #define KEY_COLS                                                                                   \
@@ -889,14 +883,7 @@ static int sq_key_get(struct store_conn *sc, int64_t team_id, const char *uuid,
         return R_ESTORE;
     sq__bind_text(st, 1, uuid);
     sqlite3_bind_int64(st, 2, team_id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        sq_key_read(st, out);
-        sqlite3_reset(st);
-        return 0;
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? R_ENOTFOUND : sq__err(c, rc);
+    return sq__one(c, NULL, st, sq_key_read, out);
 }
 
 static int sq_key_list(struct store_conn *sc, struct arena *a, int64_t user_id,
@@ -908,30 +895,7 @@ static int sq_key_list(struct store_conn *sc, struct arena *a, int64_t user_id,
     if (!st)
         return R_ESTORE;
     sqlite3_bind_int64(st, 1, user_id);
-    size_t cap = 16, k = 0;
-    struct store_key *rows = arena_alloc(a, sizeof(*rows) * cap);
-    int s, rc = 0;
-    while (rows && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (k == cap) {
-            struct store_key *more = arena_alloc(a, sizeof(*rows) * cap * 2);
-            if (!more) {
-                rows = NULL;
-                break;
-            }
-            memcpy(more, rows, sizeof(*rows) * k);
-            rows = more;
-            cap *= 2;
-        }
-        sq_key_read(st, &rows[k++]);
-    }
-    if (!rows)
-        rc = R_ENOMEM;
-    else if (s != SQLITE_DONE)
-        rc = sq__err(c, s);
-    sqlite3_reset(st);
-    *out = rows;
-    *n = k;
-    return rc;
+    return sq__rows(c, a, st, 999, false, sizeof(**out), sq_key_read, (void **)out, n);
 }
 
 static int sq_exec_id_time(struct sq_conn *c, const char *sql, int64_t a1, int64_t a2)
