@@ -153,7 +153,7 @@ int cli_user(int argc, char **argv)
     argc--;
     argv++;
     const char *store = NULL, *team = NULL;
-    struct core_user_new nu = {.user_type = USER_HUMAN, .status = USER_ACTIVE};
+    struct core_user_new nu = {.user_type = STORE_USER_HUMAN, .status = STORE_USER_ACTIVE};
     int o;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (o) {

@@ -6,7 +6,7 @@
 int core_group_create(struct core_ctx *cx, const struct store_team *t, struct slice name,
                       unsigned roles, struct store_group *out)
 {
-    if (!core_asa_name_valid(name) || (roles & ~(unsigned)ROLE_ALL))
+    if (!core_asa_name_valid(name) || (roles & ~(unsigned)STORE_ROLE_ALL))
         return R_EINVAL;
     struct store_group g = {
         .team_id = t->id,
@@ -33,7 +33,7 @@ int core__group_insert(struct core_ctx *cx, struct store_group *g, struct store_
     if (!g->name)
         return R_ENOMEM;
     int64_t now = core_now_ms();
-    g->type = GROUP_OKTA;
+    g->type = STORE_GROUP_ORDINARY;
     g->created = g->last_updated = g->last_membership_updated = now;
     core_uuid(g->uuid);
     core_okta_id("00g", g->okta_id);
@@ -59,7 +59,7 @@ int core_group_set_roles(struct core_ctx *cx, const struct store_team *t, const 
                          const char *sent_name, unsigned roles)
 {
     struct store_group g;
-    if (roles & ~(unsigned)ROLE_ALL)
+    if (roles & ~(unsigned)STORE_ROLE_ALL)
         return R_EINVAL;
     int rc = core__begin(cx);
     if (rc)
@@ -80,7 +80,7 @@ int core_group_delete(struct core_ctx *cx, const struct store_team *t, const cha
     if (rc)
         return rc;
     rc = ST(cx)->group_get_by_name(cx->st, cx->a, t->id, name, false, &g);
-    if (!rc && (g.type == GROUP_BUILT_IN || (g.flags & GROUP_FLAG_UNDELETABLE)))
+    if (!rc && (g.type == STORE_GROUP_BUILT_IN || (g.flags & STORE_GROUP_UNDELETABLE)))
         rc = R_EFORBIDDEN;
     if (!rc)
         rc = ST(cx)->group_delete(cx->st, g.id, core_now_ms());
@@ -161,7 +161,7 @@ static int member_target(struct core_ctx *cx, const struct store_team *t, const 
     int rc = ST(cx)->group_get_by_name(cx->st, cx->a, t->id, group, false, g);
     if (rc)
         return rc;
-    if (g->type == GROUP_BUILT_IN)
+    if (g->type == STORE_GROUP_BUILT_IN)
         return R_EFORBIDDEN;
     rc = ST(cx)->user_get_by_name(cx->st, cx->a, t->id, user, u);
     if (rc)

@@ -44,7 +44,7 @@ enum core_okta_op {
  * user that is not active/suspended. */
 int core_okta_next_status(int cur, enum core_okta_op op, bool has_password, int *next, bool *hard);
 const char *core_okta_status_name(int status);
-/* "ACTIVE" → USER_ACTIVE …; -1 when unknown. */
+/* "ACTIVE" → STORE_USER_ACTIVE …; -1 when unknown. */
 int core_okta_status_from_name(struct slice s);
 
 /* ---- groups (okta_group.c) ---- */
@@ -138,7 +138,7 @@ int core_okta_app_group_list(struct core_ctx *cx, const struct store_team *t, co
  * kind's prefix ("00g", "00u", "0oa") and naming an object of the team, deleted ones
  * included (a page may end on an object deleted since). A list whose cursor names nothing
  * comes back empty, so callers ask only then. */
-int core_okta_cursor_valid(struct core_ctx *cx, const struct store_team *t,
-                           enum store_okta_kind kind, const char *id, bool *valid);
+int core_okta_cursor_valid(struct core_ctx *cx, const struct store_team *t, enum store_kind kind,
+                           const char *id, bool *valid);
 
 #endif

@@ -78,7 +78,7 @@ int core_okta_group_replace(struct core_ctx *cx, const struct store_team *t, con
     if (rc)
         return rc;
     rc = OKTA_ST(cx)->group_get(cx->st, cx->a, t->id, id, &g);
-    if (!rc && g.type == GROUP_BUILT_IN)
+    if (!rc && g.type == STORE_GROUP_BUILT_IN)
         rc = R_EFORBIDDEN; /* the built-in group cannot be renamed or edited */
     if (!rc && strcmp(g.name, name) != 0)
         rc = core__group_name_free(cx, t->id, name, g.id);
@@ -103,7 +103,7 @@ int core_okta_group_delete(struct core_ctx *cx, const struct store_team *t, cons
     if (rc)
         return rc;
     rc = OKTA_ST(cx)->group_get(cx->st, cx->a, t->id, id, &g);
-    if (!rc && (g.type == GROUP_BUILT_IN || (g.flags & GROUP_FLAG_UNDELETABLE)))
+    if (!rc && (g.type == STORE_GROUP_BUILT_IN || (g.flags & STORE_GROUP_UNDELETABLE)))
         rc = R_EFORBIDDEN;
     /* memberships go with the store op; app assignments with the schema's trigger */
     if (!rc)
@@ -132,7 +132,7 @@ static int member_target(struct core_ctx *cx, const struct store_team *t, const 
     rc = OKTA_ST(cx)->user_get(cx->st, cx->a, t->id, user_id, u);
     if (rc)
         return rc;
-    return g->type == GROUP_BUILT_IN ? R_EFORBIDDEN : 0;
+    return g->type == STORE_GROUP_BUILT_IN ? R_EFORBIDDEN : 0;
 }
 
 int core_okta_member_add(struct core_ctx *cx, const struct store_team *t, const char *group_id,
@@ -173,7 +173,7 @@ int core_okta_group_users(struct core_ctx *cx, const struct store_team *t, const
     if (rc)
         return rc;
     q->team_id = t->id;
-    q->in_group_id = g.type == GROUP_BUILT_IN ? 0 : g.id; /* everyone: every live user */
+    q->in_group_id = g.type == STORE_GROUP_BUILT_IN ? 0 : g.id; /* everyone: every live user */
     q->deprovisioned = true; /* deprovisioned users stay members until deleted */
     return OKTA_ST(cx)->user_list(cx->st, cx->a, q, rows, n);
 }

@@ -9,26 +9,26 @@
 #define ASA_NAME_TRIES 1000
 
 static const char *const status_names[] = {
-    [USER_STAGED] = "STAGED",
-    [USER_PROVISIONED] = "PROVISIONED",
-    [USER_ACTIVE] = "ACTIVE",
-    [USER_RECOVERY] = "RECOVERY",
-    [USER_PASSWORD_EXPIRED] = "PASSWORD_EXPIRED",
-    [USER_LOCKED_OUT] = "LOCKED_OUT",
-    [USER_SUSPENDED] = "SUSPENDED",
-    [USER_DEPROVISIONED] = "DEPROVISIONED",
+    [STORE_USER_STAGED] = "STAGED",
+    [STORE_USER_PROVISIONED] = "PROVISIONED",
+    [STORE_USER_ACTIVE] = "ACTIVE",
+    [STORE_USER_RECOVERY] = "RECOVERY",
+    [STORE_USER_PASSWORD_EXPIRED] = "PASSWORD_EXPIRED",
+    [STORE_USER_LOCKED_OUT] = "LOCKED_OUT",
+    [STORE_USER_SUSPENDED] = "SUSPENDED",
+    [STORE_USER_DEPROVISIONED] = "DEPROVISIONED",
 };
 
 const char *core_okta_status_name(int status)
 {
-    if (status < 0 || status > USER_DEPROVISIONED)
+    if (status < 0 || status > STORE_USER_DEPROVISIONED)
         return "STAGED";
     return status_names[status];
 }
 
 int core_okta_status_from_name(struct slice s)
 {
-    for (int i = 0; i <= USER_DEPROVISIONED; i++)
+    for (int i = 0; i <= STORE_USER_DEPROVISIONED; i++)
         if (slice_eq_nocase(s, slice_from_cstr(status_names[i])))
             return i;
     return -1;
@@ -40,31 +40,32 @@ int core_okta_next_status(int cur, enum core_okta_op op, bool has_password, int 
     *next = cur;
     switch (op) {
     case CORE_OKTA_ACTIVATE:
-        if (cur == USER_ACTIVE)
+        if (cur == STORE_USER_ACTIVE)
             return R_EEXIST;
-        if (cur != USER_STAGED && cur != USER_PROVISIONED && cur != USER_DEPROVISIONED)
+        if (cur != STORE_USER_STAGED && cur != STORE_USER_PROVISIONED &&
+            cur != STORE_USER_DEPROVISIONED)
             return R_EFORBIDDEN;
-        *next = has_password ? USER_ACTIVE : USER_PROVISIONED;
+        *next = has_password ? STORE_USER_ACTIVE : STORE_USER_PROVISIONED;
         return 0;
     case CORE_OKTA_DEACTIVATE:
-        if (cur == USER_DEPROVISIONED)
+        if (cur == STORE_USER_DEPROVISIONED)
             return R_EFORBIDDEN;
-        *next = USER_DEPROVISIONED;
+        *next = STORE_USER_DEPROVISIONED;
         return 0;
     case CORE_OKTA_SUSPEND:
-        if (cur != USER_ACTIVE)
+        if (cur != STORE_USER_ACTIVE)
             return R_EINVAL;
-        *next = USER_SUSPENDED;
+        *next = STORE_USER_SUSPENDED;
         return 0;
     case CORE_OKTA_UNSUSPEND:
-        if (cur != USER_SUSPENDED)
+        if (cur != STORE_USER_SUSPENDED)
             return R_EINVAL;
-        *next = USER_ACTIVE;
+        *next = STORE_USER_ACTIVE;
         return 0;
     case CORE_OKTA_DELETE:
         /* two steps: deactivate first, delete for good the second time */
-        *hard = cur == USER_DEPROVISIONED;
-        *next = USER_DEPROVISIONED;
+        *hard = cur == STORE_USER_DEPROVISIONED;
+        *next = STORE_USER_DEPROVISIONED;
         return 0;
     }
     return R_EINVAL;
@@ -134,14 +135,14 @@ int core_okta_user_create(struct core_ctx *cx, const struct store_team *t,
     /* hashing is slow: before the write transaction */
     if (in->password && (rc = core_password_hash(cx->a, slice_from_cstr(in->password), &hash)))
         return rc;
-    int status = !activate ? USER_STAGED : hash ? USER_ACTIVE : USER_PROVISIONED;
+    int status = !activate ? STORE_USER_STAGED : hash ? STORE_USER_ACTIVE : STORE_USER_PROVISIONED;
     struct core_user_new nu = {
         .login = in->login,
         .email = in->email,
         .first_name = in->first_name,
         .last_name = in->last_name,
         .display_name = in->display_name,
-        .user_type = USER_HUMAN,
+        .user_type = STORE_USER_HUMAN,
         .status = status,
     };
     struct store_okta_user ou = {0};
@@ -174,7 +175,7 @@ int core_okta_user_create(struct core_ctx *cx, const struct store_team *t,
         bool changed;
         if ((rc = OKTA_ST(cx)->group_get(cx->st, cx->a, t->id, group_ids[i], &g)))
             goto out;
-        if (g.type == GROUP_BUILT_IN)
+        if (g.type == STORE_GROUP_BUILT_IN)
             continue; /* every user is in it already */
         if ((rc = ST(cx)->member_add(cx->st, &g, &ou.u, now, &changed)))
             goto out;

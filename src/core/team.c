@@ -36,9 +36,10 @@ static int team_create_tx(struct core_ctx *cx, const char *name, struct store_te
     struct store_team t = {.name = name, .created = now};
     int rc = ST(cx)->team_insert(cx->st, &t);
     if (!rc)
-        rc = new_group(cx, t.id, "everyone", 0, GROUP_BUILT_IN, GROUP_FLAG_UNDELETABLE, now);
+        rc = new_group(cx, t.id, "everyone", 0, STORE_GROUP_BUILT_IN, STORE_GROUP_UNDELETABLE, now);
     if (!rc)
-        rc = new_group(cx, t.id, "owners", ROLE_ALL, GROUP_OKTA, GROUP_FLAG_UNDELETABLE, now);
+        rc = new_group(cx, t.id, "owners", STORE_ROLE_ALL, STORE_GROUP_ORDINARY,
+                       STORE_GROUP_UNDELETABLE, now);
     if (!rc)
         *out = t;
     return rc;
@@ -110,7 +111,7 @@ int core_bootstrap(struct core_ctx *cx, const char *team_name, struct core_boots
     rc = ST(cx)->user_get_by_name(cx->st, cx->a, t.id, ADMIN_USER, &u);
     if (rc == R_ENOTFOUND) {
         struct core_user_new nu = {
-            .name = ADMIN_USER, .user_type = USER_SERVICE, .status = USER_ACTIVE};
+            .name = ADMIN_USER, .user_type = STORE_USER_SERVICE, .status = STORE_USER_ACTIVE};
         rc = core__user_create_tx(cx, &t, &nu, &u);
     }
     if (rc)
@@ -160,7 +161,7 @@ int core_key_create(struct core_ctx *cx, const struct store_team *t, const char 
     if (rc)
         return rc;
     rc = ST(cx)->user_get_by_name(cx->st, cx->a, t->id, user_name, &u);
-    if (!rc && (u.user_type != USER_SERVICE || u.deleted_at))
+    if (!rc && (u.user_type != STORE_USER_SERVICE || u.deleted_at))
         rc = R_ENOTFOUND;
     if (!rc)
         rc = key_create_tx(cx, &u, out, secret);
@@ -176,7 +177,7 @@ int core_key_list(struct core_ctx *cx, const struct store_team *t, const char *u
 {
     struct store_user u;
     int rc = ST(cx)->user_get_by_name(cx->st, cx->a, t->id, user_name, &u);
-    if (!rc && u.user_type != USER_SERVICE)
+    if (!rc && u.user_type != STORE_USER_SERVICE)
         rc = R_ENOTFOUND;
     if (rc)
         return rc;
@@ -197,7 +198,7 @@ int core_key_delete(struct core_ctx *cx, const struct store_team *t, const char 
     if (rc)
         return rc;
     rc = ST(cx)->user_get_by_name(cx->st, cx->a, t->id, user_name, &u);
-    if (!rc && u.user_type != USER_SERVICE)
+    if (!rc && u.user_type != STORE_USER_SERVICE)
         rc = R_ENOTFOUND;
     if (!rc)
         rc = ST(cx)->key_get(cx->st, t->id, lower, &k);

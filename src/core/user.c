@@ -32,7 +32,7 @@ int core__user_create_tx(struct core_ctx *cx, const struct store_team *t,
         return rc;
     if ((rc = ST(cx)->user_insert(cx->st, &u)))
         return rc;
-    rc = ST(cx)->builtin_count_add(cx->st, t->id, 1, u.user_type == USER_HUMAN ? 1 : 0);
+    rc = ST(cx)->builtin_count_add(cx->st, t->id, 1, u.user_type == STORE_USER_HUMAN ? 1 : 0);
     if (!rc)
         *out = u;
     return rc;
@@ -41,8 +41,8 @@ int core__user_create_tx(struct core_ctx *cx, const struct store_team *t,
 int core_user_create(struct core_ctx *cx, const struct store_team *t,
                      const struct core_user_new *nu, struct store_user *out)
 {
-    bool ok = nu->user_type == USER_SERVICE ? core_asa_name_valid(slice_from_cstr(nu->name))
-                                            : core_user_name_valid(slice_from_cstr(nu->name));
+    bool ok = nu->user_type == STORE_USER_SERVICE ? core_asa_name_valid(slice_from_cstr(nu->name))
+                                                  : core_user_name_valid(slice_from_cstr(nu->name));
     if (!ok)
         return R_EINVAL;
     int rc = core__begin(cx);
@@ -93,12 +93,13 @@ int core_user_set_asa_status(struct core_ctx *cx, const struct store_team *t,
     if (status == CORE_ASA_DELETED) {
         rc = ST(cx)->member_remove_user(cx->st, &u, now);
         if (!rc)
-            rc = ST(cx)->builtin_count_add(cx->st, t->id, -1, u.user_type == USER_HUMAN ? -1 : 0);
+            rc = ST(cx)->builtin_count_add(cx->st, t->id, -1,
+                                           u.user_type == STORE_USER_HUMAN ? -1 : 0);
         if (!rc)
             rc = ST(cx)->user_update_status(cx->st, u.id, u.status, now, now);
         u.deleted_at = now;
     } else {
-        int s = status == CORE_ASA_ACTIVE ? USER_ACTIVE : USER_SUSPENDED;
+        int s = status == CORE_ASA_ACTIVE ? STORE_USER_ACTIVE : STORE_USER_SUSPENDED;
         rc = ST(cx)->user_update_status(cx->st, u.id, s, 0, now);
         u.status = s;
     }
@@ -128,6 +129,29 @@ static int user_cursor(struct core_ctx *cx, const struct store_team *t,
     return sp->after_uuid ? 0 : R_ENOMEM;
 }
 
+/* The stored statuses whose ASA status is in the set (core_user_asa_status decides). */
+static unsigned asa_statuses(unsigned asa_set)
+{
+    unsigned out = 0;
+    for (int s = 0; s < STORE_USER_STATUSES; s++) {
+        struct store_user u = {.status = s};
+        if (asa_set & (1u << core_user_asa_status(&u)))
+            out |= 1u << s;
+    }
+    return out;
+}
+
+/* An ASA status set as the store's filter: live users of the stored statuses that map to
+ * ACTIVE or DISABLED, and deleted users for DELETED. No known status: live users. */
+static void status_filter(unsigned asa_set, struct store_user_filter *f)
+{
+    bool deleted = asa_set & CORE_ASA_DELETED_BIT;
+    unsigned live = asa_statuses(asa_set & (CORE_ASA_ACTIVE_BIT | CORE_ASA_DISABLED_BIT));
+    bool all_live = live == (1u << STORE_USER_STATUSES) - 1;
+    f->statuses = all_live ? 0 : live;
+    f->deleted = !deleted ? 0 : live ? 1 : 2;
+}
+
 static int user_page(struct core_ctx *cx, const struct store_team *t, struct store_user_filter *f,
                      const struct core_user_query *q, const struct core_page_req *pr,
                      struct store_user **rows, size_t *n, struct core_page_info *info)
@@ -137,7 +161,7 @@ static int user_page(struct core_ctx *cx, const struct store_team *t, struct sto
     f->contains = q->contains;
     f->starts_with = q->starts_with;
     f->type_mask = q->type_mask;
-    f->asa_status_mask = q->status_mask;
+    status_filter(q->status_mask, f);
     int rc = user_cursor(cx, t, pr, &sp);
     if (rc)
         return rc;
@@ -167,10 +191,10 @@ int core_group_users(struct core_ctx *cx, const struct store_team *t, const char
         return rc;
     struct store_user_filter f = {0};
     struct core_user_query qq = *q;
-    if (g.type == GROUP_BUILT_IN) {
+    if (g.type == STORE_GROUP_BUILT_IN) {
         /* Every live user is an implicit member; deleted users are not. */
-        if (qq.status_mask & STORE_ASA_DELETED)
-            qq.status_mask &= ~STORE_ASA_DELETED;
+        if (qq.status_mask & CORE_ASA_DELETED_BIT)
+            qq.status_mask &= ~CORE_ASA_DELETED_BIT;
         if (q->status_mask && !qq.status_mask) {
             *n = 0;
             memset(info, 0, sizeof(*info));
@@ -190,7 +214,7 @@ int core_users_not_in_group(struct core_ctx *cx, const struct store_team *t, con
     int rc = ST(cx)->group_get_by_name(cx->st, cx->a, t->id, group, false, &g);
     if (rc)
         return rc;
-    if (g.type == GROUP_BUILT_IN) {
+    if (g.type == STORE_GROUP_BUILT_IN) {
         *n = 0;
         memset(info, 0, sizeof(*info));
         return 0;

@@ -9,10 +9,6 @@
 #include "core/expr.h"
 #include "store/store.h"
 
-/* Okta group types as stored (GROUP_OKTA, GROUP_BUILT_IN); APP_GROUP is never stored but
- * filter values name it. */
-#define STORE_OKTA_APP_GROUP 2
-
 /* A user as the Okta dialect shows it: the shared row plus its Okta-only columns. */
 struct store_okta_user {
     struct store_user u;
@@ -39,10 +35,10 @@ struct store_app_group {
 };
 
 /* What an Okta id names: its table, and the type prefix of its ids. */
-enum store_okta_kind {
-    STORE_OKTA_GROUP = 1, /* "00g" */
-    STORE_OKTA_USER,      /* "00u" */
-    STORE_OKTA_APP,       /* "0oa" */
+enum store_kind {
+    STORE_KIND_GROUP = 1, /* "00g" */
+    STORE_KIND_USER,      /* "00u" */
+    STORE_KIND_APP,       /* "0oa" */
 };
 
 /* Expression lists. The expression is already validated by the dialect: attributes are the
@@ -115,7 +111,7 @@ struct store_okta_ops {
                           size_t *n);
 
     /* Whether okta_id names an object of the kind in the team, deleted ones included. */
-    int (*id_known)(struct store_conn *c, enum store_okta_kind kind, int64_t team_id,
+    int (*id_known)(struct store_conn *c, enum store_kind kind, int64_t team_id,
                     const char *okta_id, bool *known);
 };
 

@@ -11,36 +11,38 @@
 
 /* Times are milliseconds since the UNIX epoch; 0 means "unset/never" (rendered as null). */
 
-/* ASA roles, stored as a bit mask. */
+/* Group roles (DESIGN.md §2), stored as a bit mask. */
 enum store_role {
-    ROLE_ACCESS_ADMIN = 1 << 0,
-    ROLE_ACCESS_USER = 1 << 1,
-    ROLE_REPORTING_USER = 1 << 2,
+    STORE_ROLE_ACCESS_ADMIN = 1 << 0,
+    STORE_ROLE_ACCESS_USER = 1 << 1,
+    STORE_ROLE_REPORTING_USER = 1 << 2,
 };
-#define ROLE_ALL (ROLE_ACCESS_ADMIN | ROLE_ACCESS_USER | ROLE_REPORTING_USER)
+#define STORE_ROLE_ALL                                                                             \
+    (STORE_ROLE_ACCESS_ADMIN | STORE_ROLE_ACCESS_USER | STORE_ROLE_REPORTING_USER)
 
 enum store_group_type {
-    GROUP_OKTA = 0,     /* OKTA_GROUP: an ordinary group */
-    GROUP_BUILT_IN = 1, /* everyone / Everyone: every live user is an implicit member */
+    STORE_GROUP_ORDINARY = 0, /* an ordinary group */
+    STORE_GROUP_BUILT_IN = 1, /* one per team: every live user is an implicit member */
 };
 
 enum store_group_flag {
-    GROUP_FLAG_UNDELETABLE = 1 << 0, /* owners */
+    STORE_GROUP_UNDELETABLE = 1 << 0, /* owners */
 };
 
-/* The Okta lifecycle is stored; the ASA status is derived from it (core). */
+/* The user lifecycle is stored; the statuses a dialect shows are derived from it in core. */
 enum store_user_status {
-    USER_STAGED = 0,
-    USER_PROVISIONED,
-    USER_ACTIVE,
-    USER_RECOVERY,
-    USER_PASSWORD_EXPIRED,
-    USER_LOCKED_OUT,
-    USER_SUSPENDED,
-    USER_DEPROVISIONED,
+    STORE_USER_STAGED = 0,
+    STORE_USER_PROVISIONED,
+    STORE_USER_ACTIVE,
+    STORE_USER_RECOVERY,
+    STORE_USER_PASSWORD_EXPIRED,
+    STORE_USER_LOCKED_OUT,
+    STORE_USER_SUSPENDED,
+    STORE_USER_DEPROVISIONED,
 };
+#define STORE_USER_STATUSES 8 /* how many there are */
 
-enum store_user_type { USER_HUMAN = 0, USER_SERVICE = 1 };
+enum store_user_type { STORE_USER_HUMAN = 0, STORE_USER_SERVICE = 1 };
 
 struct store_team {
     int64_t id;
@@ -119,17 +121,15 @@ struct store_group_filter {
 
 struct store_user_filter {
     int64_t team_id;
-    int64_t in_group_id;      /* > 0: explicit members of this group only */
-    int64_t not_in_group_id;  /* > 0: users that are not explicit members of this group */
-    const char *contains;     /* case-insensitive substring of name */
-    const char *starts_with;  /* case-insensitive prefix of name */
-    unsigned type_mask;       /* bit (1 << enum store_user_type); 0 = any */
-    unsigned asa_status_mask; /* bit 0 ACTIVE, bit 1 DISABLED, bit 2 DELETED; 0 = not deleted */
+    int64_t in_group_id;     /* > 0: explicit members of this group only */
+    int64_t not_in_group_id; /* > 0: users that are not explicit members of this group */
+    const char *contains;    /* case-insensitive substring of name */
+    const char *starts_with; /* case-insensitive prefix of name */
+    unsigned type_mask;      /* bit (1 << enum store_user_type); 0 = any */
+    /* live users whose status s has bit (1u << s) set; 0 = any status */
+    unsigned statuses;
+    int deleted; /* 0 live users only, 1 live and deleted, 2 deleted only */
 };
-
-#define STORE_ASA_ACTIVE 1u
-#define STORE_ASA_DISABLED 2u
-#define STORE_ASA_DELETED 4u
 
 struct store_conn;
 

@@ -20,10 +20,10 @@ static void run_every_listing(struct fx *f)
     struct store_group *g;
     struct store_user *u;
     size_t n;
-    fx_group(f, "alpha", ROLE_ACCESS_USER);
+    fx_group(f, "alpha", STORE_ROLE_ACCESS_USER);
     fx_group(f, "beta", 0);
-    fx_user(f, "ann", USER_HUMAN);
-    fx_user(f, "svc", USER_SERVICE);
+    fx_user(f, "ann", STORE_USER_HUMAN);
+    fx_user(f, "svc", STORE_USER_SERVICE);
     fx_member_add(f, "alpha", "ann");
     fx_member_add(f, "alpha", "svc");
     struct store_group first = fx_group_get(f, "alpha");
@@ -44,9 +44,9 @@ static void run_every_listing(struct fx *f)
         {.starts_with = "a"},
         {.starts_with = "\u212A"}, /* KELVIN SIGN, folds to k */
         {.contains = "Ä"},
-        {.type_mask = 1u << USER_HUMAN},
-        {.status_mask = STORE_ASA_ACTIVE | STORE_ASA_DELETED},
-        {.status_mask = STORE_ASA_DISABLED},
+        {.type_mask = 1u << STORE_USER_HUMAN},
+        {.status_mask = CORE_ASA_ACTIVE_BIT | CORE_ASA_DELETED_BIT},
+        {.status_mask = CORE_ASA_DISABLED_BIT},
     };
     for (int desc = 0; desc < 2; desc++) {
         for (int cur = 0; cur < 3; cur++) {
@@ -94,8 +94,8 @@ static void test_starts_with_uses_folded_index(void **state)
     struct store_user *u;
     size_t n;
     fx_group(f, "alpha", 0);
-    fx_user(f, "Kim", USER_HUMAN);
-    fx_user(f, "ann", USER_HUMAN);
+    fx_user(f, "Kim", STORE_USER_HUMAN);
+    fx_user(f, "ann", STORE_USER_HUMAN);
     struct core_user_query q = {.starts_with = "\u212Ai"};
     assert_int_equal(core_user_list(&f->cx, &f->team, &q, &pr, &u, &n, &info), 0);
     assert_int_equal(n, 1);

@@ -108,7 +108,7 @@ static void normalise(struct expr *e, bool users)
         e->num = core_okta_status_from_name(e->str);
     } else if (!users && slice_eq_cstr(e->attr, "type")) {
         e->vtype = EXPR_VAL_NUMBER;
-        e->num = slice_eq_cstr(e->str, "BUILT_IN") ? GROUP_BUILT_IN : GROUP_OKTA;
+        e->num = slice_eq_cstr(e->str, "BUILT_IN") ? STORE_GROUP_BUILT_IN : STORE_GROUP_ORDINARY;
     }
 }
 
@@ -459,7 +459,7 @@ static void test_app_lists(void **state)
         assert_true(n > 0);
     }
     bool known;
-    for (int k = STORE_OKTA_GROUP; k <= STORE_OKTA_APP; k++)
+    for (int k = STORE_KIND_GROUP; k <= STORE_KIND_APP; k++)
         assert_int_equal(core_okta_cursor_valid(&f->cx, &f->team, k, s.groups[0].okta_id, &known),
                          0);
     check_plans(f);

@@ -50,8 +50,10 @@ static void test_reopen_keeps_data(void **state)
     struct store_team t;
     assert_int_equal(core_team_create(&f->cx, "acme", &t), 0);
     struct store_group g;
-    assert_int_equal(core_group_create(&f->cx, &t, SLICE_LIT("dev"), ROLE_ACCESS_USER, &g), 0);
-    struct core_user_new nu = {.name = "alice", .user_type = USER_HUMAN, .status = USER_ACTIVE};
+    assert_int_equal(core_group_create(&f->cx, &t, SLICE_LIT("dev"), STORE_ROLE_ACCESS_USER, &g),
+                     0);
+    struct core_user_new nu = {
+        .name = "alice", .user_type = STORE_USER_HUMAN, .status = STORE_USER_ACTIVE};
     struct store_user u;
     assert_int_equal(core_user_create(&f->cx, &t, &nu, &u), 0);
     assert_int_equal(core_member_add(&f->cx, &t, "dev", "alice"), 0);
@@ -69,7 +71,7 @@ static void test_reopen_keeps_data(void **state)
     assert_int_equal(core_group_get(&f->cx, &t2, "dev", &g2), 0);
     assert_string_equal(g2.uuid, g.uuid);
     assert_string_equal(g2.okta_id, g.okta_id);
-    assert_int_equal(g2.roles, ROLE_ACCESS_USER);
+    assert_int_equal(g2.roles, STORE_ROLE_ACCESS_USER);
     assert_int_equal(g2.users_count, 1);
     assert_int_equal(g2.human_count, 1);
     struct store_user u2;

@@ -28,9 +28,9 @@ void asa_write_user(struct jw *w, const struct store_user *u, const char *team_n
     jw_kstr(w, "name", u->name);
     jw_kstr(w, "team_name", team_name);
     jw_kstr(w, "status", core_asa_status_name(core_user_asa_status(u)));
-    jw_kstr(w, "user_type", u->user_type == USER_SERVICE ? "service" : "human");
+    jw_kstr(w, "user_type", u->user_type == STORE_USER_SERVICE ? "service" : "human");
     jw_key(w, "details");
-    if (u->user_type == USER_SERVICE) {
+    if (u->user_type == STORE_USER_SERVICE) {
         jw_null(w);
     } else {
         jw_obj_begin(w);

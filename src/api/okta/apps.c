@@ -89,7 +89,7 @@ void okta_apps_list(struct http_request *req, struct http_response *resp)
             okta_core_error(req, resp, rc, NULL, NULL);
         return;
     }
-    if (okta_after_check(&c, req, resp, STORE_OKTA_APP, q.after, n))
+    if (okta_after_check(&c, req, resp, STORE_KIND_APP, q.after, n))
         return;
     bool more = n > q.limit;
     if (more)
@@ -238,7 +238,7 @@ void okta_app_groups(struct http_request *req, struct http_response *resp)
         okta_core_error(req, resp, rc, "AppInstance", id);
         return;
     }
-    if (okta_after_check(&c, req, resp, STORE_OKTA_GROUP, q.after, n))
+    if (okta_after_check(&c, req, resp, STORE_KIND_GROUP, q.after, n))
         return;
     bool more = n > q.limit;
     if (more)

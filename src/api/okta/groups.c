@@ -56,7 +56,7 @@ void okta_groups_list(struct http_request *req, struct http_response *resp)
             okta_core_error(req, resp, rc, NULL, NULL);
         return;
     }
-    if (okta_after_check(&c, req, resp, STORE_OKTA_GROUP, oq.after, n))
+    if (okta_after_check(&c, req, resp, STORE_KIND_GROUP, oq.after, n))
         return;
     send_groups(req, resp, rows, counts, n, oq.limit, oq.with_apps_count, !oq.q);
 }
@@ -165,7 +165,7 @@ void okta_group_replace(struct http_request *req, struct http_response *resp)
         okta_core_error(req, resp, rc, "UserGroup", id);
         return;
     }
-    if (g.type == GROUP_BUILT_IN) {
+    if (g.type == STORE_GROUP_BUILT_IN) {
         okta_core_error(req, resp, R_EFORBIDDEN, NULL, NULL);
         return;
     }
@@ -210,7 +210,7 @@ void okta_group_users(struct http_request *req, struct http_response *resp)
         okta_core_error(req, resp, rc, "UserGroup", id);
         return;
     }
-    if (okta_after_check(&c, req, resp, STORE_OKTA_USER, q.after, n))
+    if (okta_after_check(&c, req, resp, STORE_KIND_USER, q.after, n))
         return;
     bool more = n > q.limit;
     if (more)
@@ -279,7 +279,7 @@ void okta_group_apps(struct http_request *req, struct http_response *resp)
         okta_core_error(req, resp, rc, "UserGroup", id);
         return;
     }
-    if (okta_after_check(&c, req, resp, STORE_OKTA_APP, q.after, n))
+    if (okta_after_check(&c, req, resp, STORE_KIND_APP, q.after, n))
         return;
     bool more = n > q.limit;
     if (more)

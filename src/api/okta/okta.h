@@ -85,7 +85,7 @@ int okta_list_query(struct http_request *req, struct http_response *resp, int64_
  * an id of the kind naming an object of the team gives an empty list; then 400 E0000029
  * "Invalid paging request." is written and -1 returned. 0 otherwise. */
 int okta_after_check(struct okta_call *c, struct http_request *req, struct http_response *resp,
-                     enum store_okta_kind kind, const char *after, size_t n);
+                     enum store_kind kind, const char *after, size_t n);
 
 /* ---- render.c ---- */
 

@@ -116,6 +116,9 @@ void okta_links(struct http_request *req, struct http_response *resp, const char
     }
 }
 
+/* Okta's APP_GROUP: a group type no stored group has (enum store_group_type). */
+#define OKTA_APP_GROUP_TYPE 2
+
 /* Dates, statuses and group types become numbers the store compares with its columns. */
 static int normalise(struct expr *e, enum okta_expr_ctx ctx)
 {
@@ -143,11 +146,11 @@ static int normalise(struct expr *e, enum okta_expr_ctx ctx)
     } else if (groups && slice_eq_cstr(e->attr, "type")) {
         int t = -1;
         if (slice_eq_nocase(e->str, SLICE_LIT("OKTA_GROUP")))
-            t = GROUP_OKTA;
+            t = STORE_GROUP_ORDINARY;
         else if (slice_eq_nocase(e->str, SLICE_LIT("BUILT_IN")))
-            t = GROUP_BUILT_IN;
+            t = STORE_GROUP_BUILT_IN;
         else if (slice_eq_nocase(e->str, SLICE_LIT("APP_GROUP")))
-            t = STORE_OKTA_APP_GROUP;
+            t = OKTA_APP_GROUP_TYPE;
         e->vtype = EXPR_VAL_NUMBER;
         e->num = t;
     }
@@ -221,7 +224,7 @@ int okta_list_query(struct http_request *req, struct http_response *resp, int64_
 }
 
 int okta_after_check(struct okta_call *c, struct http_request *req, struct http_response *resp,
-                     enum store_okta_kind kind, const char *after, size_t n)
+                     enum store_kind kind, const char *after, size_t n)
 {
     bool valid = true;
     if (!after || n)

@@ -202,7 +202,7 @@ void okta_users_list(struct http_request *req, struct http_response *resp)
             okta_core_error(req, resp, rc, NULL, NULL);
         return;
     }
-    if (okta_after_check(&c, req, resp, STORE_OKTA_USER, oq.after, n))
+    if (okta_after_check(&c, req, resp, STORE_KIND_USER, oq.after, n))
         return;
     bool more = n > oq.limit;
     if (more)
@@ -410,7 +410,7 @@ void okta_user_groups(struct http_request *req, struct http_response *resp)
         okta_core_error(req, resp, rc, "User", id);
         return;
     }
-    if (okta_after_check(&c, req, resp, STORE_OKTA_GROUP, q.after, n))
+    if (okta_after_check(&c, req, resp, STORE_KIND_GROUP, q.after, n))
         return;
     bool more = n > q.limit;
     if (more)

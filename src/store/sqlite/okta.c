@@ -878,7 +878,7 @@ static int sq_okta_user_list(struct store_conn *sc, struct arena *a,
     }
     buf_append_str(&q.sql, " AND u.user_type = 0 AND u.deleted_at = 0");
     if (!oq->deprovisioned)
-        buf_appendf(&q.sql, " AND u.status <> %d", USER_DEPROVISIONED);
+        buf_appendf(&q.sql, " AND u.status <> %d", STORE_USER_DEPROVISIONED);
     if (oq->q) {
         /* q: a prefix of first name, last name or email. Each prefix is a range on its own
          * index; their union is the candidate set, so the work is bounded by the matches
@@ -1129,13 +1129,13 @@ static int sq_okta_app_group_list(struct store_conn *sc, struct arena *a, int64_
     return rc;
 }
 
-static int sq_okta_id_known(struct store_conn *sc, enum store_okta_kind kind, int64_t team_id,
+static int sq_okta_id_known(struct store_conn *sc, enum store_kind kind, int64_t team_id,
                             const char *okta_id, bool *known)
 {
     struct sq_conn *c = SQ(sc);
-    const char *sql = kind == STORE_OKTA_GROUP  ? "SELECT 1 FROM groups WHERE okta_id = ? AND "
+    const char *sql = kind == STORE_KIND_GROUP  ? "SELECT 1 FROM groups WHERE okta_id = ? AND "
                                                   "team_id = ?"
-                      : kind == STORE_OKTA_USER ? "SELECT 1 FROM users WHERE okta_id = ? AND "
+                      : kind == STORE_KIND_USER ? "SELECT 1 FROM users WHERE okta_id = ? AND "
                                                   "team_id = ?"
                                                 : "SELECT 1 FROM okta_apps WHERE okta_id = ? AND "
                                                   "team_id = ?";

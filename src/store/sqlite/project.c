@@ -632,9 +632,9 @@ static int sq_team_stats(struct store_conn *sc, int64_t team_id, struct store_te
                       "AND ?2 = ?2",
                       team_id, 0, &out->groups);
     if (!rc)
-        rc = sq_count(c, users_sql, team_id, USER_HUMAN, &out->human_users);
+        rc = sq_count(c, users_sql, team_id, STORE_USER_HUMAN, &out->human_users);
     if (!rc)
-        rc = sq_count(c, users_sql, team_id, USER_SERVICE, &out->service_users);
+        rc = sq_count(c, users_sql, team_id, STORE_USER_SERVICE, &out->service_users);
     if (!rc)
         rc = sq_count(c,
                       "SELECT COUNT(*) FROM projects WHERE team_id = ?1 AND "

@@ -424,21 +424,23 @@ static int sq_user_update_status(struct store_conn *sc, int64_t user_id, int sta
     return sq__exec_done(c, st);
 }
 
-static int sq_status_mask_sql(struct buf *b, unsigned mask)
+/* The users' lifecycle filter: live ones (of the statuses in the set), deleted ones. */
+static int sq_status_sql(struct buf *b, unsigned statuses, int deleted)
 {
-    /* ASA status from the Okta lifecycle: ACTIVE = active/recovery/password expired/locked. */
-    if (mask == 0 || (mask & (STORE_ASA_ACTIVE | STORE_ASA_DISABLED | STORE_ASA_DELETED)) == 0)
-        return buf_append_str(b, " AND u.deleted_at = 0");
-    if (mask == (STORE_ASA_ACTIVE | STORE_ASA_DISABLED | STORE_ASA_DELETED))
-        return 0;
-    buf_append_str(b, " AND (0");
-    if (mask & STORE_ASA_ACTIVE)
-        buf_append_str(b, " OR (u.deleted_at = 0 AND u.status IN (2,3,4,5))");
-    if (mask & STORE_ASA_DISABLED)
-        buf_append_str(b, " OR (u.deleted_at = 0 AND u.status IN (0,1,6,7))");
-    if (mask & STORE_ASA_DELETED)
-        buf_append_str(b, " OR u.deleted_at <> 0");
-    return buf_append_str(b, ")");
+    if (deleted == 2)
+        return buf_append_str(b, " AND u.deleted_at <> 0");
+    if (!statuses)
+        return deleted ? 0 : buf_append_str(b, " AND u.deleted_at = 0");
+    buf_append_str(b, deleted ? " AND (u.deleted_at <> 0 OR u.status IN ("
+                              : " AND u.deleted_at = 0 AND u.status IN (");
+    const char *sep = "";
+    for (int s = 0; s < STORE_USER_STATUSES; s++) {
+        if (statuses & (1u << s)) {
+            buf_appendf(b, "%s%d", sep, s);
+            sep = ",";
+        }
+    }
+    return buf_append_str(b, deleted ? "))" : ")");
 }
 
 static int sq_user_list(struct store_conn *sc, struct arena *a, const struct store_user_filter *f,
@@ -466,11 +468,11 @@ static int sq_user_list(struct store_conn *sc, struct arena *a, const struct sto
         buf_append_str(&b, " AND instr(u.name_fold, ?4) > 0");
     if (f->starts_with)
         buf_append_str(&b, " AND u.name_fold >= ?5 AND u.name_fold < ?8");
-    if (f->type_mask == (1u << USER_HUMAN))
+    if (f->type_mask == (1u << STORE_USER_HUMAN))
         buf_append_str(&b, " AND u.user_type = 0");
-    else if (f->type_mask == (1u << USER_SERVICE))
+    else if (f->type_mask == (1u << STORE_USER_SERVICE))
         buf_append_str(&b, " AND u.user_type = 1");
-    sq_status_mask_sql(&b, f->asa_status_mask);
+    sq_status_sql(&b, f->statuses, f->deleted);
     if (pg->after_name)
         buf_appendf(&b, " AND %s %s ?6", key, (pg->descending == pg->backward) ? ">" : "<");
     bool asc = pg->descending == pg->backward;
@@ -748,7 +750,7 @@ static int sq_member_add(struct store_conn *sc, const struct store_group *g,
     *changed = sqlite3_changes(c->db) > 0;
     if (!*changed)
         return 0;
-    return sq_count_add(c, g->id, 1, u->user_type == USER_HUMAN ? 1 : 0, now);
+    return sq_count_add(c, g->id, 1, u->user_type == STORE_USER_HUMAN ? 1 : 0, now);
 }
 
 static int sq_member_remove(struct store_conn *sc, const struct store_group *g,
@@ -766,7 +768,7 @@ static int sq_member_remove(struct store_conn *sc, const struct store_group *g,
     *changed = sqlite3_changes(c->db) > 0;
     if (!*changed)
         return 0;
-    return sq_count_add(c, g->id, -1, u->user_type == USER_HUMAN ? -1 : 0, now);
+    return sq_count_add(c, g->id, -1, u->user_type == STORE_USER_HUMAN ? -1 : 0, now);
 }
 
 static int sq_member_remove_user(struct store_conn *sc, const struct store_user *u, int64_t now)
@@ -778,7 +780,7 @@ static int sq_member_remove_user(struct store_conn *sc, const struct store_user 
                                    "user_id = ?)");
     if (!st)
         return R_ESTORE;
-    sqlite3_bind_int64(st, 1, u->user_type == USER_HUMAN ? 1 : 0);
+    sqlite3_bind_int64(st, 1, u->user_type == STORE_USER_HUMAN ? 1 : 0);
     sqlite3_bind_int64(st, 2, now);
     sqlite3_bind_int64(st, 3, u->id);
     int rc = sq__exec_done(c, st);
