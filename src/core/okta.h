@@ -64,8 +64,10 @@ int core_okta_group_replace(struct core_ctx *cx, const struct store_team *t, con
                             const struct core_okta_group_in *in, struct store_group *out);
 /* Removes memberships and app assignments too; built-in and undeletable → R_EFORBIDDEN. */
 int core_okta_group_delete(struct core_ctx *cx, const struct store_team *t, const char *id);
-int core_okta_group_list(struct core_ctx *cx, const struct store_okta_query *q,
-                         struct store_group **rows, int64_t **apps_count, size_t *n);
+/* Groups of the team (q->team_id is set here). */
+int core_okta_group_list(struct core_ctx *cx, const struct store_team *t,
+                         struct store_okta_query *q, struct store_group **rows,
+                         int64_t **apps_count, size_t *n);
 int core_okta_group_apps_count(struct core_ctx *cx, const struct store_group *g, int64_t *out);
 /* Membership through Okta ids; the built-in group → R_EFORBIDDEN; idempotent. */
 int core_okta_member_add(struct core_ctx *cx, const struct store_team *t, const char *group_id,
@@ -100,7 +102,8 @@ int core_okta_user_update(struct core_ctx *cx, const struct store_team *t, const
 /* Lifecycle operation; *deleted is set when a DELETE removed the user for good. */
 int core_okta_user_lifecycle(struct core_ctx *cx, const struct store_team *t, const char *id,
                              enum core_okta_op op, struct store_okta_user *out, bool *deleted);
-int core_okta_user_list(struct core_ctx *cx, const struct store_okta_query *q,
+/* Users of the team (q->team_id is set here). */
+int core_okta_user_list(struct core_ctx *cx, const struct store_team *t, struct store_okta_query *q,
                         struct store_okta_user **rows, size_t *n);
 /* Groups of a user (explicit ones and the built-in group). */
 int core_okta_user_groups(struct core_ctx *cx, const struct store_team *t, const char *id,

@@ -111,9 +111,11 @@ int core_okta_group_delete(struct core_ctx *cx, const struct store_team *t, cons
     return core__end(cx, rc);
 }
 
-int core_okta_group_list(struct core_ctx *cx, const struct store_okta_query *q,
-                         struct store_group **rows, int64_t **apps_count, size_t *n)
+int core_okta_group_list(struct core_ctx *cx, const struct store_team *t,
+                         struct store_okta_query *q, struct store_group **rows,
+                         int64_t **apps_count, size_t *n)
 {
+    q->team_id = t->id;
     return OKTA_ST(cx)->group_list(cx->st, cx->a, q, rows, apps_count, n);
 }
 

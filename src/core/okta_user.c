@@ -271,9 +271,10 @@ out:
     return rc;
 }
 
-int core_okta_user_list(struct core_ctx *cx, const struct store_okta_query *q,
+int core_okta_user_list(struct core_ctx *cx, const struct store_team *t, struct store_okta_query *q,
                         struct store_okta_user **rows, size_t *n)
 {
+    q->team_id = t->id;
     return OKTA_ST(cx)->user_list(cx->st, cx->a, q, rows, n);
 }
 

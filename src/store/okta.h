@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/expr.h"
+#include "store/query.h"
 #include "store/store.h"
 
 /* A user as the Okta dialect shows it: the shared row plus its Okta-only columns. */
@@ -41,10 +41,10 @@ enum store_kind {
     STORE_KIND_APP,       /* "0oa" */
 };
 
-/* Expression lists. The expression is already validated by the dialect: attributes are the
- * ones it allows; date values are numbers (ms); status and type values are numbers (their
- * store enums, -1 when unknown; an app's status is 1 active, 0 inactive). Engines map
- * attributes through a whitelist; an unknown attribute gives R_EINVAL. */
+/* A list query of the query model (store/query.h), scoped by core to its team. The dialect
+ * has validated the expression and mapped it onto canonical attributes and typed values
+ * (unknown status and type values are -1). Engines compile it through a whitelist of each
+ * entity's attributes; one the entity lacks gives R_EINVAL. */
 struct store_okta_query {
     int64_t team_id;
     const struct expr *expr;
@@ -52,11 +52,8 @@ struct store_okta_query {
     /* Okta id of the last row of the previous page, or NULL. One that names no row of the
      * team (deleted rows included) gives an empty page. */
     const char *after;
-    unsigned limit; /* rows wanted; engines return up to limit + 1 */
-    /* attribute, or NULL for the default order; a custom profile attribute
-     * ("profile.<name>") sorts by its value, rows without it first; ties by id */
-    const char *sort_by;
-    bool desc;
+    unsigned limit;         /* rows wanted; engines return up to limit + 1 */
+    struct store_sort sort; /* groups and users; field 0: the default order */
     /* groups */
     int64_t member_user_id; /* > 0: groups of this user, plus the built-in group */
     bool with_apps_count;

@@ -315,12 +315,12 @@ static void test_cursors(void **state)
     int64_t *counts;
     size_t n;
     struct store_okta_query q = {.team_id = f->team.id, .after = g[1].okta_id, .limit = 10};
-    assert_int_equal(core_okta_group_list(&f->cx, &q, &rows, &counts, &n), 0);
+    assert_int_equal(core_okta_group_list(&f->cx, &f->team, &q, &rows, &counts, &n), 0);
     assert_int_equal(n, 1);
     assert_string_equal(rows[0].okta_id, g[2].okta_id);
     /* another team's group gives no position in this team */
     q.after = foreign.okta_id;
-    assert_int_equal(core_okta_group_list(&f->cx, &q, &rows, &counts, &n), 0);
+    assert_int_equal(core_okta_group_list(&f->cx, &f->team, &q, &rows, &counts, &n), 0);
     assert_int_equal(n, 0);
 }
 

@@ -4,6 +4,7 @@
 #include "helpers.h"
 
 #include <sqlite3.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "store/okta.h"
@@ -71,10 +72,31 @@ static size_t okta_users(struct fx *f, const char *q, const struct expr *e)
     return n;
 }
 
+/* Search attributes on the query model (what the Okta dialect maps them to). */
+static enum store_attr field_of(const char *attr)
+{
+    static const struct {
+        const char *name;
+        enum store_attr field;
+    } names[] = {
+        {"profile.name", STORE_ATTR_NAME},
+        {"profile.description", STORE_ATTR_DESCRIPTION},
+        {"profile.login", STORE_ATTR_LOGIN},
+        {"profile.firstName", STORE_ATTR_FIRST_NAME},
+        {"profile.lastName", STORE_ATTR_LAST_NAME},
+        {"profile.displayName", STORE_ATTR_DISPLAY_NAME},
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(attr, names[i].name) == 0)
+            return names[i].field;
+    return STORE_ATTR_NONE;
+}
+
 static struct expr search(const char *attr, enum expr_op op, const char *value)
 {
     return (struct expr){.kind = EXPR_CMP,
                          .attr = slice_from_cstr(attr),
+                         .field = field_of(attr),
                          .op = op,
                          .vtype = EXPR_VAL_STRING,
                          .str = slice_from_cstr(value),

@@ -84,32 +84,13 @@ static void seed(struct fx *f, struct seed *s)
     }
 }
 
-/* Parses an Okta filter/search and turns dates, statuses and group types into the numbers
- * the store compares (what api/okta/page.c does for a request). */
-static void normalise(struct expr *e, bool users)
+/* The query model of a sortBy (what api/okta/page.c passes down). */
+static struct store_sort sort_of(enum okta_expr_ctx ctx, const char *by, bool desc)
 {
-    if (!e)
-        return;
-    if (e->kind != EXPR_CMP) {
-        normalise(e->left, users);
-        normalise(e->right, users);
-        return;
-    }
-    if (e->vtype != EXPR_VAL_STRING)
-        return;
-    if (okta_expr_is_date_attr(e->attr)) {
-        int64_t ms;
-        assert_int_equal(okta_parse_time(e->str, &ms), 0);
-        e->vtype = EXPR_VAL_NUMBER;
-        e->num = (double)ms;
-    } else if (slice_eq_cstr(e->attr, "status")) {
-        /* users (an app's status is a number too; for a plan any number will do) */
-        e->vtype = EXPR_VAL_NUMBER;
-        e->num = core_okta_status_from_name(e->str);
-    } else if (!users && slice_eq_cstr(e->attr, "type")) {
-        e->vtype = EXPR_VAL_NUMBER;
-        e->num = slice_eq_cstr(e->str, "BUILT_IN") ? STORE_GROUP_BUILT_IN : STORE_GROUP_ORDINARY;
-    }
+    struct store_sort sort = {.desc = desc};
+    if (by)
+        assert_int_equal(okta_query_attr(ctx, slice_from_cstr(by), &sort.field, &sort.member), 0);
+    return sort;
 }
 
 static const struct expr *parse(struct fx *f, enum okta_expr_ctx ctx, const char *text)
@@ -120,7 +101,7 @@ static const struct expr *parse(struct fx *f, enum okta_expr_ctx ctx, const char
         return NULL;
     if (okta_expr_parse(&f->a, slice_from_cstr(text), ctx, 0, &e, &err) != 0)
         fail_msg("okta_expr_parse(%s): %s %s", text, err.summary, err.detail);
-    normalise(e, ctx == OKTA_EXPR_USER_FILTER || ctx == OKTA_EXPR_USER_SEARCH);
+    assert_int_equal(okta_query_map(e, ctx), 0); /* as api/okta/page.c */
     return e;
 }
 
@@ -219,11 +200,10 @@ static void run_group_shapes(struct fx *f, size_t from, size_t to)
                 .q = sh->q,
                 .after = after ? cursor : NULL,
                 .limit = 5,
-                .sort_by = sh->sort_by,
-                .desc = desc,
+                .sort = sort_of(sh->ctx, sh->sort_by, desc),
                 .with_apps_count = stats,
             };
-            assert_int_equal(core_okta_group_list(&f->cx, &q, &rows, &counts, &n), 0);
+            assert_int_equal(core_okta_group_list(&f->cx, &f->team, &q, &rows, &counts, &n), 0);
         }
         check_plans(f);
     }
@@ -312,11 +292,10 @@ static void test_user_lists(void **state)
                 .q = sh->q,
                 .after = after ? cursor : NULL,
                 .limit = 5,
-                .sort_by = sh->sort_by,
-                .desc = desc,
+                .sort = sort_of(sh->ctx, sh->sort_by, desc),
                 .deprovisioned = sh->expr != NULL, /* as api/okta/users.c */
             };
-            assert_int_equal(core_okta_user_list(&f->cx, &q, &rows, &n), 0);
+            assert_int_equal(core_okta_user_list(&f->cx, &f->team, &q, &rows, &n), 0);
         }
         check_plans(f);
     }
@@ -382,9 +361,9 @@ static void test_searches_use_folded_indexes(void **state)
         int64_t *counts;
         size_t n;
         if (sh->users)
-            assert_int_equal(core_okta_user_list(&f->cx, &q, &users, &n), 0);
+            assert_int_equal(core_okta_user_list(&f->cx, &f->team, &q, &users, &n), 0);
         else
-            assert_int_equal(core_okta_group_list(&f->cx, &q, &groups, &counts, &n), 0);
+            assert_int_equal(core_okta_group_list(&f->cx, &f->team, &q, &groups, &counts, &n), 0);
         int missing =
             store_sqlite_plan_uses(f->st, sh->fragment, sh->index, report, sizeof(report));
         if (missing)

@@ -37,8 +37,7 @@ void okta_groups_list(struct http_request *req, struct http_response *resp)
     static const struct okta_list_limits lim = {GROUPS_Q_DEFAULT, GROUPS_LIMIT_DEFAULT,
                                                 GROUPS_LIMIT_MAX};
     struct store_okta_query oq;
-    if (okta_list_query(req, resp, c.team.id, OKTA_EXPR_GROUP_SEARCH, OKTA_EXPR_GROUP_FILTER, &lim,
-                        &oq))
+    if (okta_list_query(req, resp, OKTA_EXPR_GROUP_SEARCH, OKTA_EXPR_GROUP_FILTER, &lim, &oq))
         return;
     struct slice ex[8];
     size_t nex = http_params_all(req, "expand", ex, 8, true);
@@ -48,7 +47,7 @@ void okta_groups_list(struct http_request *req, struct http_response *resp)
     struct store_group *rows;
     int64_t *counts;
     size_t n;
-    int rc = core_okta_group_list(&c.cx, &oq, &rows, &counts, &n);
+    int rc = core_okta_group_list(&c.cx, &c.team, &oq, &rows, &counts, &n);
     if (rc) {
         if (rc == R_EINVAL)
             okta_invalid_search(req, resp, NULL);

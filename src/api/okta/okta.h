@@ -78,7 +78,7 @@ struct okta_list_limits {
  * excludes the others: E0000033), limit, after (not with q: q is not pageable) and
  * sortBy/sortOrder (sortBy only with search, on an attribute search accepts: E0000031). On
  * bad input the error is written and -1 returned. */
-int okta_list_query(struct http_request *req, struct http_response *resp, int64_t team_id,
+int okta_list_query(struct http_request *req, struct http_response *resp,
                     enum okta_expr_ctx search_ctx, enum okta_expr_ctx filter_ctx,
                     const struct okta_list_limits *lim, struct store_okta_query *oq);
 /* Called with a list's result: n rows for the cursor after (NULL: none). A cursor that is not

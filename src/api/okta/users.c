@@ -186,15 +186,14 @@ void okta_users_list(struct http_request *req, struct http_response *resp)
     struct store_okta_query oq;
     struct okta_fields fields;
     const struct okta_fields *f;
-    if (okta_list_query(req, resp, c.team.id, OKTA_EXPR_USER_SEARCH, OKTA_EXPR_USER_FILTER, &lim,
-                        &oq) ||
+    if (okta_list_query(req, resp, OKTA_EXPR_USER_SEARCH, OKTA_EXPR_USER_FILTER, &lim, &oq) ||
         users_fields(req, resp, &fields, &f))
         return;
     /* a bare list and q omit deprovisioned users; filter and search include them */
     oq.deprovisioned = oq.expr != NULL;
     struct store_okta_user *rows;
     size_t n;
-    int rc = core_okta_user_list(&c.cx, &oq, &rows, &n);
+    int rc = core_okta_user_list(&c.cx, &c.team, &oq, &rows, &n);
     if (rc) {
         if (rc == R_EINVAL)
             okta_invalid_search(req, resp, NULL);

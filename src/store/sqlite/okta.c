@@ -13,13 +13,13 @@
 
 enum col_kind { COL_TEXT, COL_INT, COL_NONE, COL_JSON };
 
-/* One attribute: its SQL over alias '@', its Unicode case-folded copy (util/fold.h, indexed:
- * what `search` compares, or NULL), the trigram column serving `co` (or NULL), and whether it
- * is never NULL (sorts on the bare column, so an index can give the order). A map ends with
- * attr NULL, whose sql is the JSON object of custom profile attributes (or NULL where there
- * are none). */
+/* One canonical attribute of an entity (store/query.h): its SQL over alias '@', its Unicode
+ * case-folded copy (util/fold.h, indexed: what `search` compares, or NULL), the trigram
+ * column serving `co` (or NULL), and whether it is never NULL (sorts on the bare column, so
+ * an index can give the order). A COL_JSON entry is a document whose members the query
+ * names (custom profile attributes, an app's settings). A map ends with field 0. */
 struct col_map {
-    const char *attr;
+    enum store_attr field;
     enum col_kind kind;
     const char *sql;
     const char *fold;
@@ -29,44 +29,43 @@ struct col_map {
 
 /* name_fold is fold(name); the built-in group's 'everyone' folds like its 'Everyone' */
 static const struct col_map group_cols[] = {
-    {"id", COL_TEXT, "@.okta_id", NULL, NULL, true},
-    {"type", COL_INT, "@.type", NULL, NULL, false},
-    {"created", COL_INT, "@.created", NULL, NULL, false},
-    {"lastUpdated", COL_INT, "@.last_updated", NULL, NULL, false},
-    {"lastMembershipUpdated", COL_INT, "@.last_membership_updated", NULL, NULL, false},
-    {"profile.name", COL_TEXT, "@.okta_name", "@.name_fold", "name", true},
-    {"profile.description", COL_TEXT, "@.description", "@.description_fold", "description", false},
-    {"source.id", COL_NONE, "NULL", NULL, NULL, false},
-    {NULL, COL_JSON, "@.profile_json", NULL, NULL, false}, /* custom profile attributes */
+    {STORE_ATTR_ID, COL_TEXT, "@.okta_id", NULL, NULL, true},
+    {STORE_ATTR_TYPE, COL_INT, "@.type", NULL, NULL, false},
+    {STORE_ATTR_CREATED, COL_INT, "@.created", NULL, NULL, false},
+    {STORE_ATTR_UPDATED, COL_INT, "@.last_updated", NULL, NULL, false},
+    {STORE_ATTR_MEMBERS_UPDATED, COL_INT, "@.last_membership_updated", NULL, NULL, false},
+    {STORE_ATTR_NAME, COL_TEXT, "@.okta_name", "@.name_fold", "name", true},
+    {STORE_ATTR_DESCRIPTION, COL_TEXT, "@.description", "@.description_fold", "description", false},
+    {STORE_ATTR_UNHELD, COL_NONE, "NULL", NULL, NULL, false},
+    {STORE_ATTR_PROFILE, COL_JSON, "@.profile_json", NULL, NULL, false},
+    {0, 0, NULL, NULL, NULL, false},
 };
 
 static const struct col_map user_cols[] = {
-    {"id", COL_TEXT, "@.okta_id", NULL, NULL, true},
-    {"status", COL_INT, "@.status", NULL, NULL, false},
-    {"created", COL_INT, "@.created", NULL, NULL, false},
-    {"activated", COL_INT, "@.activated", NULL, NULL, false},
-    {"statusChanged", COL_INT, "@.status_changed", NULL, NULL, false},
-    {"lastUpdated", COL_INT, "@.last_updated", NULL, NULL, false},
-    {"passwordChanged", COL_INT, "@.password_changed", NULL, NULL, false},
-    {"profile.login", COL_TEXT, "@.login", "@.login_fold", "login", false},
-    {"profile.email", COL_TEXT, "@.email", "@.email_fold", "email", false},
-    {"profile.firstName", COL_TEXT, "@.first_name", "@.first_name_fold", "first_name", false},
-    {"profile.lastName", COL_TEXT, "@.last_name", "@.last_name_fold", "last_name", false},
-    {"profile.displayName", COL_TEXT, "@.display_name", "@.display_name_fold", NULL, false},
-    {"type.id", COL_NONE, "NULL", NULL, NULL, false},
-    {NULL, COL_JSON, "@.profile_json", NULL, NULL, false},
+    {STORE_ATTR_ID, COL_TEXT, "@.okta_id", NULL, NULL, true},
+    {STORE_ATTR_STATUS, COL_INT, "@.status", NULL, NULL, false},
+    {STORE_ATTR_CREATED, COL_INT, "@.created", NULL, NULL, false},
+    {STORE_ATTR_ACTIVATED, COL_INT, "@.activated", NULL, NULL, false},
+    {STORE_ATTR_STATUS_CHANGED, COL_INT, "@.status_changed", NULL, NULL, false},
+    {STORE_ATTR_UPDATED, COL_INT, "@.last_updated", NULL, NULL, false},
+    {STORE_ATTR_PASSWORD_CHANGED, COL_INT, "@.password_changed", NULL, NULL, false},
+    {STORE_ATTR_LOGIN, COL_TEXT, "@.login", "@.login_fold", "login", false},
+    {STORE_ATTR_EMAIL, COL_TEXT, "@.email", "@.email_fold", "email", false},
+    {STORE_ATTR_FIRST_NAME, COL_TEXT, "@.first_name", "@.first_name_fold", "first_name", false},
+    {STORE_ATTR_LAST_NAME, COL_TEXT, "@.last_name", "@.last_name_fold", "last_name", false},
+    {STORE_ATTR_DISPLAY_NAME, COL_TEXT, "@.display_name", "@.display_name_fold", NULL, false},
+    {STORE_ATTR_UNHELD, COL_NONE, "NULL", NULL, NULL, false},
+    {STORE_ATTR_PROFILE, COL_JSON, "@.profile_json", NULL, NULL, false},
+    {0, 0, NULL, NULL, NULL, false},
 };
 
-/* Apps `filter`: the members the body keeps as opaque JSON are read from it. */
+/* Apps: the members the body keeps as opaque JSON are read from it. */
 static const struct col_map app_cols[] = {
-    {"id", COL_TEXT, "@.okta_id", NULL, NULL, true},
-    {"status", COL_INT, "@.active", NULL, NULL, true},
-    {"name", COL_TEXT, "@.name", NULL, NULL, true},
-    {"credentials.signing.kid", COL_TEXT, "json_extract(@.body_json, '$.credentials.signing.kid')",
-     NULL, NULL, false},
-    {"settings.slo.enabled", COL_INT, "json_extract(@.body_json, '$.settings.slo.enabled')", NULL,
-     NULL, false},
-    {NULL, 0, NULL, NULL, NULL, false}, /* no custom attributes */
+    {STORE_ATTR_ID, COL_TEXT, "@.okta_id", NULL, NULL, true},
+    {STORE_ATTR_STATUS, COL_INT, "@.active", NULL, NULL, true},
+    {STORE_ATTR_NAME, COL_TEXT, "@.name", NULL, NULL, true},
+    {STORE_ATTR_DOC, COL_JSON, "@.body_json", NULL, NULL, false},
+    {0, 0, NULL, NULL, NULL, false},
 };
 
 enum bind_kind { B_TEXT, B_INT, B_REAL, B_NULL, B_TEXT_HI };
@@ -166,67 +165,69 @@ static int qb_apply(struct qb *q, sqlite3_stmt *st)
     return 0;
 }
 
-static bool attr_is_custom_profile(struct slice a)
+static const struct col_map *col_find(const struct col_map *map, enum store_attr field)
 {
-    if (a.n <= 8 || memcmp(a.p, "profile.", 8) != 0 || a.n > 200)
-        return false;
-    for (size_t i = 8; i < a.n; i++) {
-        char c = a.p[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_'))
-            return false;
-    }
-    return true;
-}
-
-static const struct col_map *col_find(const struct col_map *map, struct slice attr)
-{
-    for (const struct col_map *m = map; m->attr; m++)
-        if (slice_eq_cstr(attr, m->attr))
+    for (const struct col_map *m = map; m->field; m++)
+        if (m->field == field)
             return m;
     return NULL;
 }
 
-/* The column template of the map's custom profile attributes, or NULL. */
-static const char *custom_doc(const struct col_map *map)
+/* The JSON path of a document member (bound, never spliced): '$."name"' for a custom
+ * profile attribute ([A-Za-z0-9_]), '$.a.b' for a dotted path; NULL when the member is not
+ * one of those. */
+static const char *member_path(struct arena *a, enum store_attr field, struct slice member)
 {
-    const struct col_map *m = map;
-    while (m->attr)
-        m++;
-    return m->sql;
-}
-
-/* '$."name"' of a custom profile attribute (checked to be [A-Za-z0-9_], then bound, never
- * spliced), or NULL when attr is not one the map allows. */
-static const char *custom_path(struct arena *a, const struct col_map *map, struct slice attr)
-{
-    if (!custom_doc(map) || !attr_is_custom_profile(attr))
+    if (member.n == 0 || member.n > 200)
         return NULL;
-    return arena_printf(a, "$.\"%.*s\"", (int)(attr.n - 8), attr.p + 8);
+    for (size_t i = 0; i < member.n; i++) {
+        char c = member.p[i];
+        bool dot = field == STORE_ATTR_DOC && c == '.' && i && i + 1 < member.n;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || dot))
+            return NULL;
+    }
+    if (field == STORE_ATTR_DOC)
+        return arena_printf(a, "$.%.*s", (int)member.n, member.p);
+    return arena_printf(a, "$.\"%.*s\"", (int)member.n, member.p);
 }
 
-/* json_extract of a custom attribute's path from the map's document over alias. */
-static void qb_custom(struct qb *q, const struct col_map *map, const char *path, const char *alias)
+/* The entry of a field, and the path of its member when it is a document; NULL when the
+ * entity has no such attribute (the whitelist). */
+static const struct col_map *col_lookup(struct arena *a, const struct col_map *map,
+                                        enum store_attr field, struct slice member,
+                                        const char **path)
+{
+    const struct col_map *m = col_find(map, field);
+    *path = NULL;
+    if (m && m->kind == COL_JSON && !(*path = member_path(a, field, member)))
+        return NULL;
+    return m;
+}
+
+/* json_extract of a member's path from the document m over alias. */
+static void qb_custom(struct qb *q, const struct col_map *m, const char *path, const char *alias)
 {
     buf_append_str(&q->sql, "json_extract(");
-    qb_col(q, custom_doc(map), alias);
+    qb_col(q, m->sql, alias);
     buf_appendf(&q->sql, ", ?%d)", qb_text(q, path, strlen(path)));
 }
 
-/* Writes the SQL of a column: mapped, or a custom profile attribute through json_extract. */
-static int qb_column(struct qb *q, const struct col_map *map, const struct col_map *m,
-                     struct slice attr, const char *alias, enum col_kind *kind)
+/* What a comparison or a sort reads: an entity's column, or a member (path) of one of its
+ * documents. */
+struct colref {
+    const struct col_map *m;
+    const char *path; /* a document member: its json_extract path */
+};
+
+/* Writes the SQL of a column: mapped, or a document member through json_extract. */
+static int qb_column(struct qb *q, const struct colref *r, const char *alias, enum col_kind *kind)
 {
-    if (m) {
-        qb_col(q, m->sql, alias);
-        *kind = m->kind;
-        return 0;
-    }
-    const char *path = custom_path(q->a, map, attr);
-    if (!path)
-        return R_ENOMEM; /* compile_cmp checked that attr is a custom attribute */
-    qb_custom(q, map, path, alias);
-    *kind = COL_JSON;
+    *kind = r->m->kind;
+    if (r->path)
+        qb_custom(q, r->m, r->path, alias);
+    else
+        qb_col(q, r->m->sql, alias);
     return 0;
 }
 
@@ -261,20 +262,20 @@ static void qb_members_updated(struct qb *q, const char *alias, const char *op, 
                 alias, q->team, op, p, q->team, op, p);
 }
 
-/* The text a comparison reads: the folded copy when the value is folded (a custom attribute
+/* The text a comparison reads: the folded copy when the value is folded (a document member
  * is folded on the fly through roster_fold), else the column itself. */
-static int qb_cmp_column(struct qb *q, const struct col_map *map, const struct col_map *m,
-                         struct slice attr, const char *alias, bool fold, enum col_kind *kind)
+static int qb_cmp_column(struct qb *q, const struct colref *r, const char *alias, bool fold,
+                         enum col_kind *kind)
 {
     if (!fold)
-        return qb_column(q, map, m, attr, alias, kind);
-    if (m) {
-        qb_col(q, m->fold, alias);
-        *kind = m->kind;
+        return qb_column(q, r, alias, kind);
+    if (!r->path) {
+        qb_col(q, r->m->fold, alias);
+        *kind = r->m->kind;
         return 0;
     }
     buf_append_str(&q->sql, "roster_fold(");
-    int rc = qb_column(q, map, m, attr, alias, kind);
+    int rc = qb_column(q, r, alias, kind);
     buf_append_str(&q->sql, ")");
     return rc;
 }
@@ -291,36 +292,37 @@ static size_t utf8_chars(struct slice s)
 static int compile_cmp(struct qb *q, const struct expr *e, const struct col_map *map,
                        const char *alias, const char *trgm_table)
 {
-    const struct col_map *m = col_find(map, e->attr);
-    if (!m && (!custom_doc(map) || !attr_is_custom_profile(e->attr)))
+    struct colref ref;
+    const struct col_map *m = ref.m = col_lookup(q->a, map, e->field, e->member, &ref.path);
+    if (!m)
         return R_EINVAL;
     enum col_kind kind;
     int rc;
     if (e->op == EXPR_PR) {
         buf_append_str(&q->sql, "(");
-        if ((rc = qb_column(q, map, m, e->attr, alias, &kind)))
+        if ((rc = qb_column(q, &ref, alias, &kind)))
             return rc;
         if (kind == COL_INT) {
             buf_append_str(&q->sql, " <> 0)");
         } else {
             buf_append_str(&q->sql, " IS NOT NULL AND ");
-            qb_column(q, map, m, e->attr, alias, &kind);
+            qb_column(q, &ref, alias, &kind);
             buf_append_str(&q->sql, " <> '')");
         }
         return 0;
     }
     if (e->vtype == EXPR_VAL_NULL) {
         buf_append_str(&q->sql, "(");
-        if ((rc = qb_column(q, map, m, e->attr, alias, &kind)))
+        if ((rc = qb_column(q, &ref, alias, &kind)))
             return rc;
         buf_append_str(&q->sql, e->op == EXPR_NE ? " IS NOT NULL)" : " IS NULL)");
         return 0;
     }
-    if (m && m->kind == COL_INT && e->vtype == EXPR_VAL_STRING)
+    if (m->kind == COL_INT && e->vtype == EXPR_VAL_STRING)
         return R_EINVAL; /* the dialect turns dates, statuses and types into numbers */
     /* search values compare as Unicode case folds with the folded copies; only id (ASCII)
      * has none and keeps NOCASE */
-    bool fold = e->nocase && e->vtype == EXPR_VAL_STRING && (!m || m->fold);
+    bool fold = e->nocase && e->vtype == EXPR_VAL_STRING && (ref.path || m->fold);
     const char *coll = e->nocase && !fold ? " COLLATE NOCASE" : "";
     struct slice v = fold ? qb_fold(q, e->str) : e->str;
     /* value parameter */
@@ -346,11 +348,11 @@ static int compile_cmp(struct qb *q, const struct expr *e, const struct col_map 
     default: break;
     }
     buf_append_str(&q->sql, "(");
-    if (op && q->team && map == group_cols && slice_eq_cstr(e->attr, "lastMembershipUpdated")) {
+    if (op && q->team && map == group_cols && e->field == STORE_ATTR_MEMBERS_UPDATED) {
         qb_members_updated(q, alias, op, p);
         return 0;
     }
-    if (op && e->op == EXPR_EQ && !e->nocase && e->vtype == EXPR_VAL_STRING && m && m->fold) {
+    if (op && e->op == EXPR_EQ && !e->nocase && e->vtype == EXPR_VAL_STRING && m->fold) {
         /* A case-sensitive eq (users filter): equal texts have equal folds, so the folded
          * copy finds the candidates through its index and the exact match decides. */
         struct slice f = qb_fold(q, e->str);
@@ -358,7 +360,7 @@ static int compile_cmp(struct qb *q, const struct expr *e, const struct col_map 
         buf_appendf(&q->sql, " = ?%d AND ", qb_text(q, f.p, f.n));
     }
     if (op) {
-        if ((rc = qb_cmp_column(q, map, m, e->attr, alias, fold, &kind)))
+        if ((rc = qb_cmp_column(q, &ref, alias, fold, &kind)))
             return rc;
         buf_appendf(&q->sql, " %s ?%d%s)", op, p, coll);
         return 0;
@@ -369,17 +371,17 @@ static int compile_cmp(struct qb *q, const struct expr *e, const struct col_map 
     case EXPR_SW: {
         /* a range, so an index on the (folded) column finds the candidates */
         int hi = qb_text_hi(q, v.p, v.n);
-        if ((rc = qb_cmp_column(q, map, m, e->attr, alias, fold, &kind)))
+        if ((rc = qb_cmp_column(q, &ref, alias, fold, &kind)))
             return rc;
         buf_appendf(&q->sql, " >= ?%d%s AND ", p, coll);
-        qb_cmp_column(q, map, m, e->attr, alias, fold, &kind);
+        qb_cmp_column(q, &ref, alias, fold, &kind);
         buf_appendf(&q->sql, " < ?%d%s)", hi, coll);
         return 0;
     }
     case EXPR_CO: {
         /* the trigram index holds the folded copies: it is searched with a folded value */
-        struct slice tv = fold || !m || !m->trgm ? v : qb_fold(q, e->str);
-        if (m && m->trgm && trgm_table && utf8_chars(tv) >= 3) {
+        struct slice tv = fold || !m->trgm ? v : qb_fold(q, e->str);
+        if (m->trgm && trgm_table && utf8_chars(tv) >= 3) {
             const char *ph = trgm_phrase(q->a, m->trgm, tv);
             if (!ph)
                 return R_ENOMEM;
@@ -388,21 +390,21 @@ static int compile_cmp(struct qb *q, const struct expr *e, const struct col_map 
             if (!fold) {
                 /* a case-sensitive `co` rechecks the text itself */
                 buf_append_str(&q->sql, " AND instr(");
-                qb_column(q, map, m, e->attr, alias, &kind);
+                qb_column(q, &ref, alias, &kind);
                 buf_appendf(&q->sql, ", ?%d) > 0", p);
             }
             buf_append_str(&q->sql, ")");
             return 0;
         }
         buf_append_str(&q->sql, "instr(");
-        if ((rc = qb_cmp_column(q, map, m, e->attr, alias, fold, &kind)))
+        if ((rc = qb_cmp_column(q, &ref, alias, fold, &kind)))
             return rc;
         buf_appendf(&q->sql, ", ?%d) > 0)", p);
         return 0;
     }
     case EXPR_EW:
         buf_append_str(&q->sql, "substr(");
-        if ((rc = qb_cmp_column(q, map, m, e->attr, alias, fold, &kind)))
+        if ((rc = qb_cmp_column(q, &ref, alias, fold, &kind)))
             return rc;
         buf_appendf(&q->sql, ", -length(?%d)) = ?%d%s)", p, p, coll);
         return 0;
@@ -438,38 +440,31 @@ static int compile_expr(struct qb *q, const struct expr *e, const struct col_map
     return R_EINVAL;
 }
 
-/* The order sortBy asks for: a mapped column, a custom profile attribute, or neither (the
- * default order; also for a mapped attribute no row holds, as source.id: every value ties). */
+/* The order a list asks for: a mapped column, a document member, or neither (the default
+ * order; also for an attribute no row holds: every value ties). */
 struct sort_spec {
-    const struct col_map *map;
-    const struct col_map *m; /* a mapped column */
-    const char *path;        /* a custom attribute: its json_extract path */
+    const struct col_map *m; /* a mapped column, or the document of path */
+    const char *path;        /* a document member: its json_extract path */
 };
 
 static bool sort_on(const struct sort_spec *sp)
 {
-    return sp->m || sp->path;
+    return sp->m;
 }
 
 /* R_EINVAL for an attribute the map cannot sort by. */
-static int sort_spec(struct arena *a, const struct col_map *map, const char *sort_by,
+static int sort_spec(struct arena *a, const struct col_map *map, const struct store_sort *by,
                      struct sort_spec *out)
 {
     memset(out, 0, sizeof(*out));
-    out->map = map;
-    if (!sort_by)
+    if (!by->field)
         return 0;
-    struct slice attr = slice_from_cstr(sort_by);
-    const struct col_map *m = col_find(map, attr);
-    if (m) {
-        if (m->kind == COL_TEXT || m->kind == COL_INT)
-            out->m = m;
-        return 0;
-    }
-    if (!custom_doc(map) || !attr_is_custom_profile(attr))
+    const struct col_map *m = col_lookup(a, map, by->field, by->member, &out->path);
+    if (!m)
         return R_EINVAL;
-    out->path = custom_path(a, map, attr);
-    return out->path ? 0 : R_ENOMEM;
+    if (m->kind == COL_TEXT || m->kind == COL_INT || out->path)
+        out->m = m;
+    return 0;
 }
 
 /* The sort key over alias. Never NULL, so row values compare: a missing text column is '',
@@ -480,7 +475,7 @@ static void qb_sort_expr(struct qb *q, const struct sort_spec *sp, const char *a
     const struct col_map *m = sp->m;
     if (sp->path) {
         buf_append_str(&q->sql, "coalesce(");
-        qb_custom(q, sp->map, sp->path, alias);
+        qb_custom(q, sp->m, sp->path, alias);
         buf_append_str(&q->sql, ", -9e999) COLLATE NOCASE");
         return;
     }
@@ -656,7 +651,7 @@ static int sq_okta_group_list(struct store_conn *sc, struct arena *a,
     struct qb q;
     qb_init(&q, a);
     struct sort_spec sort;
-    int rc = sort_spec(a, group_cols, oq->sort_by, &sort);
+    int rc = sort_spec(a, group_cols, &oq->sort, &sort);
     if (rc)
         goto out;
     buf_append_str(&q.sql, "SELECT " GROUP_COLS);
@@ -693,8 +688,8 @@ static int sq_okta_group_list(struct store_conn *sc, struct arena *a,
         buf_append_str(&q.sql, " ORDER BY g.name_fold, g.id");
     } else {
         if (oq->after)
-            qb_after(&q, "g", "g.id", "groups", oq->after, oq->team_id, &sort, oq->desc);
-        qb_order(&q, "g", "g.id", &sort, oq->desc);
+            qb_after(&q, "g", "g.id", "groups", oq->after, oq->team_id, &sort, oq->sort.desc);
+        qb_order(&q, "g", "g.id", &sort, oq->sort.desc);
     }
     buf_appendf(&q.sql, " LIMIT ?%d", qb_int(&q, (int64_t)oq->limit + 1));
     struct group_row *rows;
@@ -859,7 +854,7 @@ static int sq_okta_user_list(struct store_conn *sc, struct arena *a,
     struct qb q;
     qb_init(&q, a);
     struct sort_spec sort;
-    int rc = sort_spec(a, user_cols, oq->sort_by, &sort);
+    int rc = sort_spec(a, user_cols, &oq->sort, &sort);
     if (rc)
         goto out;
     /* members are ordered by m.user_id (= u.id), the order of the membership index */
@@ -902,8 +897,8 @@ static int sq_okta_user_list(struct store_conn *sc, struct arena *a,
             goto out;
     }
     if (oq->after)
-        qb_after(&q, "u", key, "users", oq->after, oq->team_id, &sort, oq->desc);
-    qb_order(&q, "u", key, &sort, oq->desc);
+        qb_after(&q, "u", key, "users", oq->after, oq->team_id, &sort, oq->sort.desc);
+    qb_order(&q, "u", key, &sort, oq->sort.desc);
     buf_appendf(&q.sql, " LIMIT ?%d", qb_int(&q, (int64_t)oq->limit + 1));
     rc = qb_rows(c, &q, a, sizeof(**out), oq->limit, okta_user_read, (void **)out, n);
 out:
