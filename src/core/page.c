@@ -45,5 +45,5 @@ int core_okta_cursor_valid(struct core_ctx *cx, const struct store_team *t, enum
     for (const char *p = id; *p; p++)
         if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z')))
             return 0;
-    return cx->st->okta->id_known(cx->st, kind, t->id, id, valid);
+    return cx->st->ops->id_known(cx->st, kind, t->id, id, valid);
 }

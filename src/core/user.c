@@ -25,14 +25,15 @@ int core__user_create_tx(struct core_ctx *cx, const struct store_team *t,
     core_okta_id("00u", u.okta_id);
     struct store_user existing;
     /* ASA names are never reused, so deleted users still hold theirs. */
-    int rc = ST(cx)->user_get_by_name(cx->st, cx->a, t->id, nu->name, &existing);
+    int rc = STORE(cx, users)->get_by_name(cx->st, cx->a, t->id, nu->name, &existing);
     if (rc == 0)
         return R_EEXIST;
     if (rc != R_ENOTFOUND)
         return rc;
-    if ((rc = ST(cx)->user_insert(cx->st, &u)))
+    if ((rc = STORE(cx, users)->insert(cx->st, &u)))
         return rc;
-    rc = ST(cx)->builtin_count_add(cx->st, t->id, 1, u.user_type == STORE_USER_HUMAN ? 1 : 0);
+    rc = STORE(cx, members)
+             ->builtin_count_add(cx->st, t->id, 1, u.user_type == STORE_USER_HUMAN ? 1 : 0);
     if (!rc)
         *out = u;
     return rc;
@@ -54,7 +55,7 @@ int core_user_create(struct core_ctx *cx, const struct store_team *t,
 int core_user_get(struct core_ctx *cx, const struct store_team *t, const char *name,
                   struct store_user *out)
 {
-    return ST(cx)->user_get_by_name(cx->st, cx->a, t->id, name, out);
+    return STORE(cx, users)->get_by_name(cx->st, cx->a, t->id, name, out);
 }
 
 int core_user_get_by_uuid(struct core_ctx *cx, const struct store_team *t, const char *uuid,
@@ -62,7 +63,7 @@ int core_user_get_by_uuid(struct core_ctx *cx, const struct store_team *t, const
 {
     if (!core_uuid_valid(slice_from_cstr(uuid)))
         return R_ENOTFOUND;
-    return ST(cx)->user_get_by_uuid(cx->st, cx->a, t->id, uuid, out);
+    return STORE(cx, users)->get_by_uuid(cx->st, cx->a, t->id, uuid, out);
 }
 
 int core_user_set_asa_status(struct core_ctx *cx, const struct store_team *t,
@@ -74,7 +75,7 @@ int core_user_set_asa_status(struct core_ctx *cx, const struct store_team *t,
     int rc = core__begin(cx);
     if (rc)
         return rc;
-    rc = ST(cx)->user_get_by_name(cx->st, cx->a, t->id, name, &u);
+    rc = STORE(cx, users)->get_by_name(cx->st, cx->a, t->id, name, &u);
     if (!rc && want_type >= 0 && u.user_type != want_type)
         rc = R_ENOTFOUND;
     if (rc)
@@ -91,16 +92,17 @@ int core_user_set_asa_status(struct core_ctx *cx, const struct store_team *t,
         goto out;
     }
     if (status == CORE_ASA_DELETED) {
-        rc = ST(cx)->member_remove_user(cx->st, &u, now);
+        rc = STORE(cx, members)->remove_user(cx->st, &u, now);
         if (!rc)
-            rc = ST(cx)->builtin_count_add(cx->st, t->id, -1,
-                                           u.user_type == STORE_USER_HUMAN ? -1 : 0);
+            rc = STORE(cx, members)
+                     ->builtin_count_add(cx->st, t->id, -1,
+                                         u.user_type == STORE_USER_HUMAN ? -1 : 0);
         if (!rc)
-            rc = ST(cx)->user_update_status(cx->st, u.id, u.status, now, now);
+            rc = STORE(cx, users)->update_status(cx->st, u.id, u.status, now, now);
         u.deleted_at = now;
     } else {
         int s = status == CORE_ASA_ACTIVE ? STORE_USER_ACTIVE : STORE_USER_SUSPENDED;
-        rc = ST(cx)->user_update_status(cx->st, u.id, s, 0, now);
+        rc = STORE(cx, users)->update_status(cx->st, u.id, s, 0, now);
         u.status = s;
     }
     u.status_changed = u.last_updated = now;
@@ -122,7 +124,7 @@ static int user_cursor(struct core_ctx *cx, const struct store_team *t,
     }
     if (!core_uuid_valid(slice_from_cstr(pr->cursor)))
         return R_EINVAL;
-    int rc = ST(cx)->user_get_by_uuid(cx->st, cx->a, t->id, pr->cursor, &cur);
+    int rc = STORE(cx, users)->get_by_uuid(cx->st, cx->a, t->id, pr->cursor, &cur);
     if (rc)
         return rc == R_ENOTFOUND ? R_EINVAL : rc;
     core__page_setup(pr, cur.name, arena_strdup(cx->a, cur.uuid), sp);
@@ -165,7 +167,7 @@ static int user_page(struct core_ctx *cx, const struct store_team *t, struct sto
     int rc = user_cursor(cx, t, pr, &sp);
     if (rc)
         return rc;
-    rc = ST(cx)->user_list(cx->st, cx->a, f, &sp, rows, n);
+    rc = STORE(cx, users)->list(cx->st, cx->a, f, &sp, rows, n);
     if (rc)
         return rc;
     size_t k = *n > sp.limit ? sp.limit : *n;
@@ -186,7 +188,7 @@ int core_group_users(struct core_ctx *cx, const struct store_team *t, const char
                      struct store_user **rows, size_t *n, struct core_page_info *info)
 {
     struct store_group g;
-    int rc = ST(cx)->group_get_by_name(cx->st, cx->a, t->id, group, false, &g);
+    int rc = STORE(cx, groups)->get_by_name(cx->st, cx->a, t->id, group, false, &g);
     if (rc)
         return rc;
     struct store_user_filter f = {0};
@@ -211,7 +213,7 @@ int core_users_not_in_group(struct core_ctx *cx, const struct store_team *t, con
                             struct store_user **rows, size_t *n, struct core_page_info *info)
 {
     struct store_group g;
-    int rc = ST(cx)->group_get_by_name(cx->st, cx->a, t->id, group, false, &g);
+    int rc = STORE(cx, groups)->get_by_name(cx->st, cx->a, t->id, group, false, &g);
     if (rc)
         return rc;
     if (g.type == STORE_GROUP_BUILT_IN) {

@@ -75,7 +75,7 @@ struct expr {
     struct slice str; /* decoded string value (NUL-terminated, arena) */
     double num;
     bool boolean;
-    bool nocase; /* compare string values case-insensitively (Okta `search`) */
+    bool nocase; /* compare string values case-insensitively (a dialect's search) */
 };
 
 /* A list's order: by field (STORE_ATTR_NONE: the default order, the id's), ties by id. A
@@ -84,6 +84,45 @@ struct store_sort {
     enum store_attr field;
     struct slice member;
     bool desc;
+};
+
+/* What a public time-ordered id names: its table, and the type prefix of its ids. */
+enum store_kind {
+    STORE_KIND_GROUP = 1, /* "00g" */
+    STORE_KIND_USER,      /* "00u" */
+    STORE_KIND_APP,       /* "0oa" */
+};
+
+/* Keyset page request over (sort key, uuid) of the name-ordered lists. */
+struct store_page {
+    const char *after_name; /* cursor object's name, NULL = from the start */
+    const char *after_uuid;
+    bool backward;   /* return rows before the cursor (prev=true), still in display order */
+    bool descending; /* display order */
+    unsigned limit;  /* rows wanted; engines fetch limit+1 to know whether more remain */
+};
+
+/* A list query of the query model, scoped by core to its team. The dialect has validated
+ * the expression and mapped it onto canonical attributes and typed values (unknown status
+ * and type values are -1). Engines compile it through a whitelist of each entity's
+ * attributes; one the entity lacks gives R_EINVAL. */
+struct store_query {
+    int64_t team_id;
+    const struct expr *expr;
+    const char *q; /* case-insensitive prefix (groups: name; users: first/last/email) */
+    /* public id of the last row of the previous page, or NULL. One that names no row of the
+     * team (deleted rows included) gives an empty page. */
+    const char *after;
+    unsigned limit;         /* rows wanted; engines return up to limit + 1 */
+    struct store_sort sort; /* groups and users; field 0: the default order */
+    /* groups */
+    int64_t member_user_id; /* > 0: groups this user is an explicit member of */
+    bool member_builtin;    /* with member_user_id: add the built-in group */
+    bool with_apps_count;
+    /* users: > 0: explicit members of this group; apps: assigned to this group */
+    int64_t in_group_id;
+    bool deprovisioned;           /* include DEPROVISIONED users */
+    bool exclude_deprovisioned_q; /* with q */
 };
 
 #endif

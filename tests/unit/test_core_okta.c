@@ -116,7 +116,7 @@ static void test_status_transitions(void **state)
 static void test_users_and_groups_in_store(void **state)
 {
     struct fx *f = *state;
-    struct store_okta_user u, u2, got;
+    struct store_user_detail u, u2, got;
     struct core_okta_user_in in = {.login = "grace@example.com", .email = "grace@example.com"};
     assert_int_equal(core_okta_user_create(&f->cx, &f->team, &in, false, NULL, 0, &u), 0);
     assert_int_equal(u.u.status, STORE_USER_STAGED);
@@ -132,7 +132,7 @@ static void test_users_and_groups_in_store(void **state)
 
     /* the built-in group refuses membership changes and renames */
     struct store_group everyone, g;
-    assert_int_equal(f->st->ops->group_get_builtin(f->st, &f->a, f->team.id, &everyone), 0);
+    assert_int_equal(f->st->groups->get_builtin(f->st, &f->a, f->team.id, &everyone), 0);
     assert_int_equal(core_okta_member_add(&f->cx, &f->team, everyone.okta_id, u.u.okta_id),
                      R_EFORBIDDEN);
     struct core_okta_group_in gi = {.name = S("Renamed")};
@@ -217,7 +217,7 @@ static int64_t after_ms(int64_t t)
 static int64_t builtin_members_updated(struct fx *f)
 {
     struct store_group e;
-    assert_int_equal(f->st->ops->group_get_builtin(f->st, &f->a, f->team.id, &e), 0);
+    assert_int_equal(f->st->groups->get_builtin(f->st, &f->a, f->team.id, &e), 0);
     return e.last_membership_updated;
 }
 
@@ -226,7 +226,7 @@ static int64_t builtin_members_updated(struct fx *f)
 static void test_builtin_members_updated(void **state)
 {
     struct fx *f = *state;
-    struct store_okta_user u, got;
+    struct store_user_detail u, got;
     struct store_group plain, g;
     struct core_okta_group_in pin = {.name = S("Plain")};
     assert_int_equal(core_okta_group_create(&f->cx, &f->team, &pin, &plain), 0);
@@ -266,7 +266,7 @@ static void test_builtin_members_updated(void **state)
 
     /* the same value through every reader of the group */
     struct store_group e;
-    assert_int_equal(f->st->ops->group_get_builtin(f->st, &f->a, f->team.id, &e), 0);
+    assert_int_equal(f->st->groups->get_builtin(f->st, &f->a, f->team.id, &e), 0);
     assert_int_equal(core_okta_group_get(&f->cx, &f->team, e.okta_id, &g), 0);
     assert_int_equal(g.last_membership_updated, e.last_membership_updated);
     assert_int_equal(core_group_get(&f->cx, &f->team, "everyone", &g), 0);
@@ -314,7 +314,7 @@ static void test_cursors(void **state)
     struct store_group *rows;
     int64_t *counts;
     size_t n;
-    struct store_okta_query q = {.team_id = f->team.id, .after = g[1].okta_id, .limit = 10};
+    struct store_query q = {.team_id = f->team.id, .after = g[1].okta_id, .limit = 10};
     assert_int_equal(core_okta_group_list(&f->cx, &f->team, &q, &rows, &counts, &n), 0);
     assert_int_equal(n, 1);
     assert_string_equal(rows[0].okta_id, g[2].okta_id);

@@ -417,7 +417,7 @@ static void test_keys_only_for_live_service_users(void **state)
 static void test_expired_credentials(void **state)
 {
     struct fx *f = *state;
-    const struct store_ops *ops = f->st->ops;
+    const struct store_credential_ops *ops = f->st->credentials;
     int64_t now = core_now_ms();
 
     /* a key past its expiry: its tokens stop working and it issues no new ones */

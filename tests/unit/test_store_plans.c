@@ -118,14 +118,14 @@ static void test_plan_check_can_fail(void **state)
     struct store_user_filter uf = {.team_id = f->team.id};
     struct store_page pg = {.limit = 5};
     size_t n;
-    assert_int_equal(f->st->ops->user_list(f->st, &f->a, &uf, &pg, &u, &n), 0);
+    assert_int_equal(f->st->users->list(f->st, &f->a, &uf, &pg, &u, &n), 0);
     char report[4096];
     /* no exemption: the query above is index-served, so nothing is flagged … */
     assert_int_equal(store_sqlite_plan_check(f->st, NULL, 0, report, sizeof(report)), 0);
     /* … while a statement sorting on an unindexed column is. */
     struct store_group *g;
     struct store_group_filter gf = {.team_id = f->team.id, .member_user_id = 1};
-    assert_int_equal(f->st->ops->group_list(f->st, &f->a, &gf, &pg, &g, &n), 0);
+    assert_int_equal(f->st->groups->list(f->st, &f->a, &gf, &pg, &g, &n), 0);
     assert_true(store_sqlite_plan_check(f->st, NULL, 0, report, sizeof(report)) > 0);
     assert_non_null(strstr(report, "TEMP B-TREE"));
 }

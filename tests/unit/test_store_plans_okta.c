@@ -41,7 +41,7 @@ static const char *const allowed[] = {
 
 struct seed {
     struct store_group groups[NGROUPS];
-    struct store_okta_user users[NUSERS];
+    struct store_user_detail users[NUSERS];
     struct store_group everyone;
     struct store_app app;
 };
@@ -69,7 +69,7 @@ static void seed(struct fx *f, struct seed *s)
                 core_okta_member_add(&f->cx, &f->team, s->groups[g].okta_id, s->users[i].u.okta_id),
                 0);
     }
-    assert_int_equal(f->st->ops->group_get_builtin(f->st, &f->a, f->team.id, &s->everyone), 0);
+    assert_int_equal(f->st->groups->get_builtin(f->st, &f->a, f->team.id, &s->everyone), 0);
     s->app = (struct store_app){
         .name = "bookmark", .label = "Bookmark", .sign_on_mode = "BOOKMARK", .active = true};
     assert_int_equal(core_okta_app_create(&f->cx, &f->team, &s->app), 0);
@@ -194,7 +194,7 @@ static void run_group_shapes(struct fx *f, size_t from, size_t to)
                 continue; /* q is neither pageable nor sortable */
             if (desc && !sh->sort_by)
                 continue; /* sortOrder needs sortBy */
-            struct store_okta_query q = {
+            struct store_query q = {
                 .team_id = f->team.id,
                 .expr = parse(f, sh->ctx, sh->expr),
                 .q = sh->q,
@@ -230,7 +230,7 @@ static void test_user_groups(void **state)
     struct store_group *rows;
     size_t n;
     for (int after = 0; after < 2; after++) {
-        struct store_okta_query q = {.limit = 3, .after = after ? s.groups[4].okta_id : NULL};
+        struct store_query q = {.limit = 3, .after = after ? s.groups[4].okta_id : NULL};
         assert_int_equal(
             core_okta_user_groups(&f->cx, &f->team, s.users[0].u.okta_id, &q, &rows, &n), 0);
         assert_true(n > 0);
@@ -275,7 +275,7 @@ static void test_user_lists(void **state)
     struct fx *f = *state;
     struct seed s;
     seed(f, &s);
-    struct store_okta_user *rows;
+    struct store_user_detail *rows;
     size_t n;
     const char *cursor = s.users[NUSERS / 2].u.okta_id;
     for (size_t i = 0; i < sizeof(user_shapes) / sizeof(user_shapes[0]); i++) {
@@ -286,7 +286,7 @@ static void test_user_lists(void **state)
                 continue;
             if (desc && !sh->sort_by)
                 continue;
-            struct store_okta_query q = {
+            struct store_query q = {
                 .team_id = f->team.id,
                 .expr = parse(f, sh->ctx, sh->expr),
                 .q = sh->q,
@@ -349,14 +349,14 @@ static void test_searches_use_folded_indexes(void **state)
     char report[8192];
     for (size_t i = 0; i < sizeof(fold_shapes) / sizeof(fold_shapes[0]); i++) {
         const struct fold_shape *sh = &fold_shapes[i];
-        struct store_okta_query q = {
+        struct store_query q = {
             .team_id = f->team.id,
             .expr = parse(f, sh->ctx, sh->expr),
             .q = sh->q,
             .limit = 5,
             .deprovisioned = sh->expr != NULL,
         };
-        struct store_okta_user *users;
+        struct store_user_detail *users;
         struct store_group *groups;
         int64_t *counts;
         size_t n;
@@ -386,12 +386,12 @@ static void test_group_members(void **state)
     struct fx *f = *state;
     struct seed s;
     seed(f, &s);
-    struct store_okta_user *rows;
+    struct store_user_detail *rows;
     size_t n;
     const char *gids[] = {s.groups[0].okta_id, s.everyone.okta_id};
     for (size_t g = 0; g < 2; g++) {
         for (int after = 0; after < 2; after++) {
-            struct store_okta_query q = {.limit = 3, .after = after ? s.users[4].u.okta_id : NULL};
+            struct store_query q = {.limit = 3, .after = after ? s.users[4].u.okta_id : NULL};
             assert_int_equal(core_okta_group_users(&f->cx, &f->team, gids[g], &q, &rows, &n), 0);
             assert_true(n > 0);
         }
@@ -420,7 +420,7 @@ static void test_app_lists(void **state)
     for (size_t i = 0; i < sizeof(app_filters) / sizeof(app_filters[0]); i++) {
         for (int v = 0; v < 8; v++) {
             bool after = v & 1, in_group = v & 2, q = v & 4;
-            struct store_okta_query oq = {
+            struct store_query oq = {
                 .expr = parse(f, OKTA_EXPR_APP_FILTER, app_filters[i]),
                 .q = q ? "book" : NULL,
                 .after = after ? s.app.okta_id : NULL,
@@ -431,7 +431,7 @@ static void test_app_lists(void **state)
         }
     }
     for (int v = 0; v < 4; v++) {
-        struct store_okta_query oq = {
+        struct store_query oq = {
             .after = v & 1 ? s.groups[2].okta_id : NULL, .q = v & 2 ? "team" : NULL, .limit = 2};
         assert_int_equal(core_okta_app_group_list(&f->cx, &f->team, s.app.okta_id, &oq, &ags, &n),
                          0);

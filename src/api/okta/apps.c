@@ -66,8 +66,7 @@ static void send_app(struct http_request *req, struct http_response *resp,
 void okta_apps_list(struct http_request *req, struct http_response *resp)
 {
     struct okta_call c;
-    struct store_okta_query q = {.q = okta_query_str(req, "q"),
-                                 .after = okta_query_str(req, "after")};
+    struct store_query q = {.q = okta_query_str(req, "q"), .after = okta_query_str(req, "after")};
     struct expr *e;
     if (okta_begin(req, resp, OKTA_READ, &c) ||
         okta_limit(req, resp, APPS_LIMIT_MAX, APPS_LIMIT_MAX, &q.limit) ||
@@ -223,8 +222,7 @@ static int app_group_expand(struct http_request *req, struct http_response *resp
 void okta_app_groups(struct http_request *req, struct http_response *resp)
 {
     struct okta_call c;
-    struct store_okta_query q = {.q = okta_query_str(req, "q"),
-                                 .after = okta_query_str(req, "after")};
+    struct store_query q = {.q = okta_query_str(req, "q"), .after = okta_query_str(req, "after")};
     bool embed;
     if (okta_begin(req, resp, OKTA_READ, &c) ||
         okta_limit(req, resp, APP_GROUPS_LIMIT_DEFAULT, APP_GROUPS_LIMIT_MAX, &q.limit) ||

@@ -36,7 +36,7 @@ void okta_groups_list(struct http_request *req, struct http_response *resp)
         return;
     static const struct okta_list_limits lim = {GROUPS_Q_DEFAULT, GROUPS_LIMIT_DEFAULT,
                                                 GROUPS_LIMIT_MAX};
-    struct store_okta_query oq;
+    struct store_query oq;
     if (okta_list_query(req, resp, OKTA_EXPR_GROUP_SEARCH, OKTA_EXPR_GROUP_FILTER, &lim, &oq))
         return;
     struct slice ex[8];
@@ -197,12 +197,12 @@ void okta_group_users(struct http_request *req, struct http_response *resp)
     struct okta_call c;
     if (okta_begin(req, resp, OKTA_READ, &c))
         return;
-    struct store_okta_query q = {0};
+    struct store_query q = {0};
     if (okta_limit(req, resp, MEMBERS_LIMIT_DEFAULT, MEMBERS_LIMIT_MAX, &q.limit))
         return;
     q.after = okta_query_str(req, "after");
     const char *id = http_route_param(req, 0);
-    struct store_okta_user *rows;
+    struct store_user_detail *rows;
     size_t n;
     int rc = core_okta_group_users(&c.cx, &c.team, id, &q, &rows, &n);
     if (rc) {
@@ -263,7 +263,7 @@ void okta_group_apps(struct http_request *req, struct http_response *resp)
     struct store_group g;
     if (okta_begin(req, resp, OKTA_READ, &c))
         return;
-    struct store_okta_query q = {.after = okta_query_str(req, "after")};
+    struct store_query q = {.after = okta_query_str(req, "after")};
     if (okta_limit(req, resp, APPS_LIMIT_DEFAULT, APPS_LIMIT_MAX, &q.limit))
         return;
     const char *id = http_route_param(req, 0);

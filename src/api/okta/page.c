@@ -124,7 +124,7 @@ void okta_invalid_search(struct http_request *req, struct http_response *resp, c
 /* sortBy (with search only) and sortOrder (asc or desc; ignored without sortBy, as Okta
  * documents). */
 static int list_sort(struct http_request *req, struct http_response *resp, bool search,
-                     enum okta_expr_ctx search_ctx, struct store_okta_query *oq)
+                     enum okta_expr_ctx search_ctx, struct store_query *oq)
 {
     const char *by = okta_query_str(req, "sortBy");
     if (!by)
@@ -150,7 +150,7 @@ static int list_sort(struct http_request *req, struct http_response *resp, bool 
 
 int okta_list_query(struct http_request *req, struct http_response *resp,
                     enum okta_expr_ctx search_ctx, enum okta_expr_ctx filter_ctx,
-                    const struct okta_list_limits *lim, struct store_okta_query *oq)
+                    const struct okta_list_limits *lim, struct store_query *oq)
 {
     const char *search = okta_query_str(req, "search");
     const char *filter = okta_query_str(req, "filter");

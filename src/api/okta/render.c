@@ -148,7 +148,7 @@ static void write_profile(struct jw *w, struct arena *a, const struct store_user
     jw_obj_end(w);
 }
 
-void okta_write_user(struct jw *w, struct http_request *req, const struct store_okta_user *ou,
+void okta_write_user(struct jw *w, struct http_request *req, const struct store_user_detail *ou,
                      bool in_list, const struct okta_fields *f)
 {
     const struct store_user *u = &ou->u;

@@ -93,7 +93,7 @@ static void user_error(struct http_request *req, struct http_response *resp, int
 }
 
 static void send_user(struct http_request *req, struct http_response *resp,
-                      const struct store_okta_user *u)
+                      const struct store_user_detail *u)
 {
     struct jw w;
     api_json_begin(resp, 200, &w);
@@ -114,7 +114,7 @@ void okta_users_create(struct http_request *req, struct http_response *resp)
 {
     struct okta_call c;
     struct core_okta_user_in in = {0};
-    struct store_okta_user u;
+    struct store_user_detail u;
     bool activate;
     const char *groups[USER_GROUP_IDS_MAX];
     size_t ngroups = 0;
@@ -183,7 +183,7 @@ void okta_users_list(struct http_request *req, struct http_response *resp)
         return;
     static const struct okta_list_limits lim = {USERS_Q_DEFAULT, USERS_LIMIT_DEFAULT,
                                                 USERS_LIMIT_MAX};
-    struct store_okta_query oq;
+    struct store_query oq;
     struct okta_fields fields;
     const struct okta_fields *f;
     if (okta_list_query(req, resp, OKTA_EXPR_USER_SEARCH, OKTA_EXPR_USER_FILTER, &lim, &oq) ||
@@ -191,7 +191,7 @@ void okta_users_list(struct http_request *req, struct http_response *resp)
         return;
     /* a bare list and q omit deprovisioned users; filter and search include them */
     oq.deprovisioned = oq.expr != NULL;
-    struct store_okta_user *rows;
+    struct store_user_detail *rows;
     size_t n;
     int rc = core_okta_user_list(&c.cx, &c.team, &oq, &rows, &n);
     if (rc) {
@@ -219,7 +219,7 @@ void okta_users_list(struct http_request *req, struct http_response *resp)
 void okta_user_get(struct http_request *req, struct http_response *resp)
 {
     struct okta_call c;
-    struct store_okta_user u;
+    struct store_user_detail u;
     if (okta_begin(req, resp, OKTA_READ, &c))
         return;
     /* Okta documents fields for the list only (listUsers): refused here, not ignored */
@@ -237,7 +237,7 @@ void okta_user_get(struct http_request *req, struct http_response *resp)
 }
 
 /* The stored profile of u as a JSON object (caller decrefs). */
-static json_t *stored_profile(const struct store_okta_user *u)
+static json_t *stored_profile(const struct store_user_detail *u)
 {
     json_t *p = u->u.profile_json ? json_loads(u->u.profile_json, 0, NULL) : NULL;
     if (!p || !json_is_object(p)) {
@@ -258,7 +258,7 @@ static json_t *stored_profile(const struct store_okta_user *u)
 static void user_write(struct http_request *req, struct http_response *resp, bool partial)
 {
     struct okta_call c;
-    struct store_okta_user u;
+    struct store_user_detail u;
     struct core_okta_user_in in = {0};
     if (okta_begin(req, resp, OKTA_MANAGE, &c))
         return;
@@ -316,7 +316,7 @@ void okta_user_replace(struct http_request *req, struct http_response *resp)
 
 /* Runs a lifecycle operation; 0 with the user, or the error written and -1. */
 static int lifecycle(struct http_request *req, struct http_response *resp, enum core_okta_op op,
-                     struct store_okta_user *u, bool *deleted)
+                     struct store_user_detail *u, bool *deleted)
 {
     struct okta_call c;
     if (okta_begin(req, resp, OKTA_MANAGE, &c))
@@ -342,7 +342,7 @@ static int lifecycle(struct http_request *req, struct http_response *resp, enum 
 
 void okta_user_activate(struct http_request *req, struct http_response *resp)
 {
-    struct store_okta_user u;
+    struct store_user_detail u;
     bool deleted, send_email;
     if (okta_query_bool(req, resp, "sendEmail", true, &send_email) ||
         lifecycle(req, resp, CORE_OKTA_ACTIVATE, &u, &deleted))
@@ -362,7 +362,7 @@ void okta_user_activate(struct http_request *req, struct http_response *resp)
 
 void okta_user_deactivate(struct http_request *req, struct http_response *resp)
 {
-    struct store_okta_user u;
+    struct store_user_detail u;
     bool deleted;
     if (lifecycle(req, resp, CORE_OKTA_DEACTIVATE, &u, &deleted) == 0)
         resp->status = 200; /* empty body */
@@ -370,7 +370,7 @@ void okta_user_deactivate(struct http_request *req, struct http_response *resp)
 
 void okta_user_suspend(struct http_request *req, struct http_response *resp)
 {
-    struct store_okta_user u;
+    struct store_user_detail u;
     bool deleted;
     if (lifecycle(req, resp, CORE_OKTA_SUSPEND, &u, &deleted) == 0)
         resp->status = 200;
@@ -378,7 +378,7 @@ void okta_user_suspend(struct http_request *req, struct http_response *resp)
 
 void okta_user_unsuspend(struct http_request *req, struct http_response *resp)
 {
-    struct store_okta_user u;
+    struct store_user_detail u;
     bool deleted;
     if (lifecycle(req, resp, CORE_OKTA_UNSUSPEND, &u, &deleted) == 0)
         resp->status = 200;
@@ -386,7 +386,7 @@ void okta_user_unsuspend(struct http_request *req, struct http_response *resp)
 
 void okta_user_delete(struct http_request *req, struct http_response *resp)
 {
-    struct store_okta_user u;
+    struct store_user_detail u;
     bool deleted;
     if (lifecycle(req, resp, CORE_OKTA_DELETE, &u, &deleted) == 0)
         resp->status = 204;
@@ -397,7 +397,7 @@ void okta_user_groups(struct http_request *req, struct http_response *resp)
     struct okta_call c;
     if (okta_begin(req, resp, OKTA_READ, &c))
         return;
-    struct store_okta_query q = {.limit = 1000};
+    struct store_query q = {.limit = 1000};
     q.after = okta_query_str(req, "after");
     if (okta_limit(req, resp, 1000, 1000, &q.limit))
         return;

@@ -1,15 +1,13 @@
-/* SQLite engine of the Okta areas: groups by Okta id, users' Okta columns, apps, and the
- * compiler of filter/search expressions into SQL (whitelisted attributes, bound values). */
+/* The SQLite engine's compiler of the query model (store/query.h) into SQL: canonical
+ * attributes through per-entity whitelists, bound values, keyset pages and sort keys; and
+ * the lists served by it (groups, users, apps, app assignments). */
 #include <sqlite3.h>
 #include <string.h>
 
-#include "store/okta.h"
 #include "store/sqlite/internal.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/fold.h"
-
-/* ---- expression compiler ---- */
 
 enum col_kind { COL_TEXT, COL_INT, COL_NONE, COL_JSON };
 
@@ -562,58 +560,6 @@ static int qb_rows(struct sq_conn *c, struct qb *q, struct arena *a, size_t each
     return rc ? rc : sq__rows(c, a, st, limit, false, each, read, out, n);
 }
 
-/* ---- groups ---- */
-
-static int sq_okta_group_get(struct store_conn *sc, struct arena *a, int64_t team_id,
-                             const char *okta_id, struct store_group *out)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "SELECT " GROUP_COLS " FROM groups g WHERE g.okta_id = ? "
-                                   "AND g.team_id = ? AND g.deleted_at = 0");
-    if (!st)
-        return R_ESTORE;
-    sq__bind_text(st, 1, okta_id);
-    sqlite3_bind_int64(st, 2, team_id);
-    return sq__one(c, a, st, sq__group_read, out);
-}
-
-static int sq_okta_group_update_profile(struct store_conn *sc, int64_t group_id, const char *name,
-                                        const char *description, const char *profile_json,
-                                        int64_t now)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "UPDATE groups SET name = ?1, description = ?2, "
-                                   "profile_json = ?3, last_updated = ?4, name_fold = "
-                                   "roster_fold(?1), description_fold = roster_fold(?2) "
-                                   "WHERE id = ?5");
-    if (!st)
-        return R_ESTORE;
-    sq__bind_text(st, 1, name);
-    sq__bind_text(st, 2, description);
-    sq__bind_text(st, 3, profile_json);
-    sqlite3_bind_int64(st, 4, now);
-    sqlite3_bind_int64(st, 5, group_id);
-    return sq__exec_done(c, st);
-}
-
-static int sq_okta_group_apps_count(struct store_conn *sc, int64_t group_id, int64_t *out)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "SELECT count(*) FROM okta_app_groups WHERE group_id = ?");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, group_id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *out = sqlite3_column_int64(st, 0);
-        rc = 0;
-    } else {
-        rc = sq__err(c, rc);
-    }
-    sqlite3_reset(st);
-    return rc;
-}
-
 /* An ASCII case-insensitive prefix range over a column expression (apps q). */
 static void qb_prefix(struct qb *q, const char *col, const char *prefix)
 {
@@ -643,9 +589,8 @@ static int group_row_read(struct arena *a, sqlite3_stmt *st, void *row)
     return sq__group_read(a, st, &r->g);
 }
 
-static int sq_okta_group_list(struct store_conn *sc, struct arena *a,
-                              const struct store_okta_query *oq, struct store_group **out,
-                              int64_t **apps_count, size_t *n)
+int sq__group_query(struct store_conn *sc, struct arena *a, const struct store_query *oq,
+                    struct store_group **out, int64_t **apps_count, size_t *n)
 {
     struct sq_conn *c = SQ(sc);
     struct qb q;
@@ -663,11 +608,9 @@ static int sq_okta_group_list(struct store_conn *sc, struct arena *a,
          * built-in group) and sort, rather than walk the team's groups (+ disables that). */
         int team = q.team = qb_int(&q, oq->team_id);
         buf_appendf(&q.sql,
-                    " FROM groups g WHERE +g.team_id = ?%d AND g.deleted_at = 0 AND g.id IN "
-                    "(SELECT group_id FROM memberships WHERE user_id = ?%d UNION ALL "
-                    "SELECT id FROM groups INDEXED BY groups_builtin WHERE team_id = ?%d AND "
-                    "type = 1 AND deleted_at = 0)",
-                    team, qb_int(&q, oq->member_user_id), team);
+                    " FROM groups g WHERE +g.team_id = ?%d AND g.deleted_at = 0 AND g.id IN ",
+                    team);
+        sq__user_group_ids(&q.sql, qb_int(&q, oq->member_user_id), team, oq->member_builtin);
     } else {
         q.team = qb_int(&q, oq->team_id);
         buf_appendf(&q.sql, " FROM groups g WHERE g.team_id = ?%d AND g.deleted_at = 0", q.team);
@@ -714,141 +657,8 @@ out:
     return rc;
 }
 
-/* ---- users ---- */
-
-#define OKTA_USER_COLS USER_COLS ", u.activated, u.password_changed, u.password_hash IS NOT NULL"
-
-static int okta_user_read(struct arena *a, sqlite3_stmt *st, void *row)
-{
-    struct store_okta_user *out = row;
-    int rc = sq__user_read(a, st, &out->u);
-    out->activated = sqlite3_column_int64(st, 17);
-    out->password_changed = sqlite3_column_int64(st, 18);
-    out->has_password = sqlite3_column_int(st, 19) != 0;
-    return rc;
-}
-
-static bool looks_like_okta_id(const char *s)
-{
-    if (strlen(s) != 20)
-        return false;
-    for (const char *p = s; *p; p++)
-        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
-            return false;
-    return true;
-}
-
-static int sq_okta_user_get(struct store_conn *sc, struct arena *a, int64_t team_id,
-                            const char *id_or_login, struct store_okta_user *out)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st =
-        sq__stmt(c, looks_like_okta_id(id_or_login)
-                        ? "SELECT " OKTA_USER_COLS " FROM users u WHERE u.okta_id = ?1 AND "
-                          "u.team_id = ?2 AND u.user_type = 0 AND u.deleted_at = 0"
-                        : "SELECT " OKTA_USER_COLS " FROM users u WHERE u.team_id = ?2 AND "
-                          "u.login_lc = lower(?1) AND u.deleted_at = 0 AND u.user_type = 0");
-    if (!st)
-        return R_ESTORE;
-    sq__bind_text(st, 1, id_or_login);
-    sqlite3_bind_int64(st, 2, team_id);
-    return sq__one(c, a, st, okta_user_read, out);
-}
-
-static int sq_okta_user_login_taken(struct store_conn *sc, int64_t team_id, const char *login,
-                                    int64_t except_user_id, bool *taken)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "SELECT 1 FROM users WHERE team_id = ? AND login_lc = "
-                                   "lower(?) AND deleted_at = 0 AND id <> ?");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, team_id);
-    sq__bind_text(st, 2, login);
-    sqlite3_bind_int64(st, 3, except_user_id);
-    int rc = sqlite3_step(st);
-    *taken = rc == SQLITE_ROW;
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq__err(c, rc);
-}
-
-static int sq_okta_user_update_profile(struct store_conn *sc, const struct store_user *u,
-                                       int64_t now)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "UPDATE users SET login = ?1, login_lc = lower(?1), "
-                                   "email = ?2, first_name = ?3, last_name = ?4, "
-                                   "display_name = ?5, profile_json = ?6, last_updated = ?7, "
-                                   "login_fold = roster_fold(?1), email_fold = roster_fold(?2), "
-                                   "first_name_fold = roster_fold(?3), last_name_fold = "
-                                   "roster_fold(?4), display_name_fold = roster_fold(?5) "
-                                   "WHERE id = ?8");
-    if (!st)
-        return R_ESTORE;
-    sq__bind_text(st, 1, u->login);
-    sq__bind_text(st, 2, u->email);
-    sq__bind_text(st, 3, u->first_name);
-    sq__bind_text(st, 4, u->last_name);
-    sq__bind_text(st, 5, u->display_name);
-    sq__bind_text(st, 6, u->profile_json);
-    sqlite3_bind_int64(st, 7, now);
-    sqlite3_bind_int64(st, 8, u->id);
-    return sq__exec_done(c, st);
-}
-
-static int sq_okta_user_set_password(struct store_conn *sc, int64_t user_id, const char *hash,
-                                     int64_t now)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "UPDATE users SET password_hash = ?, password_changed = ? "
-                                   "WHERE id = ?");
-    if (!st)
-        return R_ESTORE;
-    sq__bind_text(st, 1, hash);
-    sqlite3_bind_int64(st, 2, hash ? now : 0);
-    sqlite3_bind_int64(st, 3, user_id);
-    return sq__exec_done(c, st);
-}
-
-static int sq_okta_user_get_password(struct store_conn *sc, struct arena *a, int64_t user_id,
-                                     const char **hash)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "SELECT password_hash FROM users WHERE id = ?");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, user_id);
-    int rc = sqlite3_step(st);
-    *hash = NULL;
-    if (rc == SQLITE_ROW) {
-        *hash = sq__col_text(a, st, 0);
-        rc = 0;
-    } else {
-        rc = rc == SQLITE_DONE ? R_ENOTFOUND : sq__err(c, rc);
-    }
-    sqlite3_reset(st);
-    return rc;
-}
-
-static int sq_okta_user_set_status(struct store_conn *sc, int64_t user_id, int status,
-                                   bool activated, int64_t now)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "UPDATE users SET status = ?1, status_changed = ?2, "
-                                   "last_updated = ?2, activated = CASE WHEN ?3 THEN ?2 ELSE "
-                                   "activated END WHERE id = ?4");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int(st, 1, status);
-    sqlite3_bind_int64(st, 2, now);
-    sqlite3_bind_int(st, 3, activated ? 1 : 0);
-    sqlite3_bind_int64(st, 4, user_id);
-    return sq__exec_done(c, st);
-}
-
-static int sq_okta_user_list(struct store_conn *sc, struct arena *a,
-                             const struct store_okta_query *oq, struct store_okta_user **out,
-                             size_t *n)
+int sq__user_query(struct store_conn *sc, struct arena *a, const struct store_query *oq,
+                   struct store_user_detail **out, size_t *n)
 {
     struct sq_conn *c = SQ(sc);
     struct qb q;
@@ -864,11 +674,11 @@ static int sq_okta_user_list(struct store_conn *sc, struct arena *a,
          * keeps memberships the outer loop, so a small group in a big team never walks the
          * team's users */
         buf_appendf(&q.sql,
-                    "SELECT " OKTA_USER_COLS " FROM memberships m CROSS JOIN users u ON "
+                    "SELECT " USER_DETAIL_COLS " FROM memberships m CROSS JOIN users u ON "
                     "u.id = m.user_id WHERE m.group_id = ?%d AND u.team_id = ?%d",
                     qb_int(&q, oq->in_group_id), qb_int(&q, oq->team_id));
     } else {
-        buf_appendf(&q.sql, "SELECT " OKTA_USER_COLS " FROM users u WHERE u.team_id = ?%d",
+        buf_appendf(&q.sql, "SELECT " USER_DETAIL_COLS " FROM users u WHERE u.team_id = ?%d",
                     qb_int(&q, oq->team_id));
     }
     buf_append_str(&q.sql, " AND u.user_type = 0 AND u.deleted_at = 0");
@@ -900,107 +710,14 @@ static int sq_okta_user_list(struct store_conn *sc, struct arena *a,
         qb_after(&q, "u", key, "users", oq->after, oq->team_id, &sort, oq->sort.desc);
     qb_order(&q, "u", key, &sort, oq->sort.desc);
     buf_appendf(&q.sql, " LIMIT ?%d", qb_int(&q, (int64_t)oq->limit + 1));
-    rc = qb_rows(c, &q, a, sizeof(**out), oq->limit, okta_user_read, (void **)out, n);
+    rc = qb_rows(c, &q, a, sizeof(**out), oq->limit, sq__user_detail_read, (void **)out, n);
 out:
     buf_free(&q.sql);
     return rc;
 }
 
-/* ---- apps ---- */
-
-#define APP_COLS                                                                                   \
-    "a.id, a.team_id, a.okta_id, a.name, a.label, a.sign_on_mode, a.active, a.body_json, "         \
-    "a.created, a.last_updated"
-
-static int app_read(struct arena *a, sqlite3_stmt *st, void *row)
-{
-    struct store_app *out = row;
-    memset(out, 0, sizeof(*out));
-    out->id = sqlite3_column_int64(st, 0);
-    out->team_id = sqlite3_column_int64(st, 1);
-    sq__col_copy(out->okta_id, sizeof(out->okta_id), st, 2);
-    out->name = sq__col_text(a, st, 3);
-    out->label = sq__col_text(a, st, 4);
-    out->sign_on_mode = sq__col_text(a, st, 5);
-    out->active = sqlite3_column_int(st, 6) != 0;
-    out->body_json = sq__col_text(a, st, 7);
-    out->created = sqlite3_column_int64(st, 8);
-    out->last_updated = sqlite3_column_int64(st, 9);
-    return out->name && out->label && out->sign_on_mode ? 0 : R_ENOMEM;
-}
-
-static int sq_okta_app_insert(struct store_conn *sc, struct store_app *app)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "INSERT INTO okta_apps(team_id, okta_id, name, label, "
-                                   "sign_on_mode, active, body_json, created, last_updated) "
-                                   "VALUES (?,?,?,?,?,?,?,?,?)");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, app->team_id);
-    sq__bind_text(st, 2, app->okta_id);
-    sq__bind_text(st, 3, app->name);
-    sq__bind_text(st, 4, app->label);
-    sq__bind_text(st, 5, app->sign_on_mode);
-    sqlite3_bind_int(st, 6, app->active ? 1 : 0);
-    sq__bind_text(st, 7, app->body_json);
-    sqlite3_bind_int64(st, 8, app->created);
-    sqlite3_bind_int64(st, 9, app->last_updated);
-    int rc = sq__exec_done(c, st);
-    if (!rc)
-        app->id = sqlite3_last_insert_rowid(c->db);
-    return rc;
-}
-
-static int sq_okta_app_get(struct store_conn *sc, struct arena *a, int64_t team_id,
-                           const char *okta_id, struct store_app *out)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st =
-        sq__stmt(c, "SELECT " APP_COLS " FROM okta_apps a WHERE a.okta_id = ? AND a.team_id = ?");
-    if (!st)
-        return R_ESTORE;
-    sq__bind_text(st, 1, okta_id);
-    sqlite3_bind_int64(st, 2, team_id);
-    return sq__one(c, a, st, app_read, out);
-}
-
-static int sq_okta_app_update(struct store_conn *sc, const struct store_app *app)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "UPDATE okta_apps SET name = ?, label = ?, sign_on_mode = ?, "
-                                   "active = ?, body_json = ?, last_updated = ? WHERE id = ?");
-    if (!st)
-        return R_ESTORE;
-    sq__bind_text(st, 1, app->name);
-    sq__bind_text(st, 2, app->label);
-    sq__bind_text(st, 3, app->sign_on_mode);
-    sqlite3_bind_int(st, 4, app->active ? 1 : 0);
-    sq__bind_text(st, 5, app->body_json);
-    sqlite3_bind_int64(st, 6, app->last_updated);
-    sqlite3_bind_int64(st, 7, app->id);
-    return sq__exec_done(c, st);
-}
-
-static int sq_okta_app_delete(struct store_conn *sc, int64_t app_id)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "DELETE FROM okta_app_groups WHERE app_id = ?");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, app_id);
-    int rc = sq__exec_done(c, st);
-    if (rc)
-        return rc;
-    st = sq__stmt(c, "DELETE FROM okta_apps WHERE id = ?");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, app_id);
-    return sq__exec_done(c, st);
-}
-
-static int sq_okta_app_list(struct store_conn *sc, struct arena *a,
-                            const struct store_okta_query *oq, struct store_app **out, size_t *n)
+int sq__app_query(struct store_conn *sc, struct arena *a, const struct store_query *oq,
+                  struct store_app **out, size_t *n)
 {
     struct sq_conn *c = SQ(sc);
     struct qb q;
@@ -1029,82 +746,14 @@ static int sq_okta_app_list(struct store_conn *sc, struct arena *a,
         qb_after(&q, "a", "a.id", "okta_apps", oq->after, oq->team_id, NULL, false);
     qb_order(&q, "a", "a.id", NULL, false);
     buf_appendf(&q.sql, " LIMIT ?%d", qb_int(&q, (int64_t)oq->limit + 1));
-    rc = qb_rows(c, &q, a, sizeof(**out), oq->limit, app_read, (void **)out, n);
+    rc = qb_rows(c, &q, a, sizeof(**out), oq->limit, sq__app_read, (void **)out, n);
 out:
     buf_free(&q.sql);
     return rc;
 }
 
-static int sq_okta_app_group_put(struct store_conn *sc, const struct store_app_group *ag)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "INSERT INTO okta_app_groups(app_id, group_id, priority, "
-                                   "profile_json, last_updated) VALUES (?,?,?,?,?) ON CONFLICT "
-                                   "DO UPDATE SET priority = excluded.priority, profile_json = "
-                                   "excluded.profile_json, last_updated = excluded.last_updated");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, ag->app_id);
-    sqlite3_bind_int64(st, 2, ag->group_id);
-    sqlite3_bind_int64(st, 3, ag->priority);
-    sq__bind_text(st, 4, ag->profile_json);
-    sqlite3_bind_int64(st, 5, ag->last_updated);
-    return sq__exec_done(c, st);
-}
-
-/* The assigned group's columns first (sq__group_read), then the assignment's. */
-#define AG_COLS                                                                                    \
-    GROUP_COLS ", ag.app_id, ag.group_id, a.okta_id, ag.priority, ag.profile_json, "               \
-               "ag.last_updated"
-#define AG_FROM                                                                                    \
-    " FROM okta_app_groups ag JOIN okta_apps a ON a.id = ag.app_id JOIN groups g ON g.id = "       \
-    "ag.group_id"
-
-static int ag_read(struct arena *a, sqlite3_stmt *st, void *row)
-{
-    struct store_app_group *out = row;
-    memset(out, 0, sizeof(*out));
-    int rc = sq__group_read(a, st, &out->group);
-    out->app_id = sqlite3_column_int64(st, 18);
-    out->group_id = sqlite3_column_int64(st, 19);
-    sq__col_copy(out->app_okta_id, sizeof(out->app_okta_id), st, 20);
-    memcpy(out->group_okta_id, out->group.okta_id, sizeof(out->group_okta_id));
-    out->priority = sqlite3_column_int64(st, 21);
-    out->profile_json = sq__col_text(a, st, 22);
-    out->last_updated = sqlite3_column_int64(st, 23);
-    return rc;
-}
-
-static int sq_okta_app_group_get(struct store_conn *sc, struct arena *a, int64_t app_id,
-                                 int64_t group_id, struct store_app_group *out)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st =
-        sq__stmt(c, "SELECT " AG_COLS AG_FROM " WHERE ag.app_id = ? AND ag.group_id = ?");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, app_id);
-    sqlite3_bind_int64(st, 2, group_id);
-    return sq__one(c, a, st, ag_read, out);
-}
-
-static int sq_okta_app_group_delete(struct store_conn *sc, int64_t app_id, int64_t group_id,
-                                    bool *changed)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "DELETE FROM okta_app_groups WHERE app_id = ? AND group_id = ?");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, app_id);
-    sqlite3_bind_int64(st, 2, group_id);
-    int rc = sq__exec_done(c, st);
-    *changed = !rc && sqlite3_changes(c->db) > 0;
-    return rc;
-}
-
-static int sq_okta_app_group_list(struct store_conn *sc, struct arena *a, int64_t app_id,
-                                  const struct store_okta_query *oq, struct store_app_group **out,
-                                  size_t *n)
+int sq__app_group_query(struct store_conn *sc, struct arena *a, int64_t app_id,
+                        const struct store_query *oq, struct store_app_group **out, size_t *n)
 {
     struct sq_conn *c = SQ(sc);
     struct qb q;
@@ -1119,52 +768,7 @@ static int sq_okta_app_group_list(struct store_conn *sc, struct arena *a, int64_
     if (oq->after)
         qb_after(&q, "g", "ag.group_id", "groups", oq->after, oq->team_id, NULL, false);
     buf_appendf(&q.sql, " ORDER BY ag.group_id LIMIT ?%d", qb_int(&q, (int64_t)oq->limit + 1));
-    int rc = qb_rows(c, &q, a, sizeof(**out), oq->limit, ag_read, (void **)out, n);
+    int rc = qb_rows(c, &q, a, sizeof(**out), oq->limit, sq__app_group_read, (void **)out, n);
     buf_free(&q.sql);
     return rc;
 }
-
-static int sq_okta_id_known(struct store_conn *sc, enum store_kind kind, int64_t team_id,
-                            const char *okta_id, bool *known)
-{
-    struct sq_conn *c = SQ(sc);
-    const char *sql = kind == STORE_KIND_GROUP  ? "SELECT 1 FROM groups WHERE okta_id = ? AND "
-                                                  "team_id = ?"
-                      : kind == STORE_KIND_USER ? "SELECT 1 FROM users WHERE okta_id = ? AND "
-                                                  "team_id = ?"
-                                                : "SELECT 1 FROM okta_apps WHERE okta_id = ? AND "
-                                                  "team_id = ?";
-    sqlite3_stmt *st = sq__stmt(c, sql);
-    if (!st)
-        return R_ESTORE;
-    sq__bind_text(st, 1, okta_id);
-    sqlite3_bind_int64(st, 2, team_id);
-    int rc = sqlite3_step(st);
-    *known = rc == SQLITE_ROW;
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq__err(c, rc);
-}
-
-const struct store_okta_ops store_sqlite_okta_ops = {
-    .group_get = sq_okta_group_get,
-    .group_update_profile = sq_okta_group_update_profile,
-    .group_apps_count = sq_okta_group_apps_count,
-    .group_list = sq_okta_group_list,
-    .user_get = sq_okta_user_get,
-    .user_login_taken = sq_okta_user_login_taken,
-    .user_update_profile = sq_okta_user_update_profile,
-    .user_set_password = sq_okta_user_set_password,
-    .user_get_password = sq_okta_user_get_password,
-    .user_set_status = sq_okta_user_set_status,
-    .user_list = sq_okta_user_list,
-    .app_insert = sq_okta_app_insert,
-    .app_get = sq_okta_app_get,
-    .app_update = sq_okta_app_update,
-    .app_delete = sq_okta_app_delete,
-    .app_list = sq_okta_app_list,
-    .app_group_put = sq_okta_app_group_put,
-    .app_group_get = sq_okta_app_group_get,
-    .app_group_delete = sq_okta_app_group_delete,
-    .app_group_list = sq_okta_app_group_list,
-    .id_known = sq_okta_id_known,
-};
