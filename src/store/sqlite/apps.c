@@ -67,13 +67,9 @@ static int sq_app_get(struct store_conn *sc, struct arena *a, int64_t team_id, c
                       struct store_app *out)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st =
-        sq__stmt(c, "SELECT " APP_COLS " FROM okta_apps a WHERE a.okta_id = ? AND a.team_id = ?");
-    if (!st)
-        return R_ESTORE;
-    sq__bind_text(st, 1, okta_id);
-    sqlite3_bind_int64(st, 2, team_id);
-    return sq__one(c, a, st, sq__app_read, out);
+    return sq__one_by(c, a,
+                      "SELECT " APP_COLS " FROM okta_apps a WHERE a.okta_id = ? AND a.team_id = ?",
+                      okta_id, team_id, sq__app_read, out);
 }
 
 static int sq_app_update(struct store_conn *sc, const struct store_app *app)

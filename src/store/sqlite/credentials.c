@@ -51,13 +51,10 @@ static int sq_key_get(struct store_conn *sc, int64_t team_id, const char *uuid,
                       struct store_key *out)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "SELECT " KEY_COLS " FROM api_keys WHERE uuid = ? AND "
-                                   "team_id = ? AND deleted_at = 0");
-    if (!st)
-        return R_ESTORE;
-    sq__bind_text(st, 1, uuid);
-    sqlite3_bind_int64(st, 2, team_id);
-    return sq__one(c, NULL, st, sq_key_read, out);
+    return sq__one_by(c, NULL,
+                      "SELECT " KEY_COLS " FROM api_keys WHERE uuid = ? AND "
+                      "team_id = ? AND deleted_at = 0",
+                      uuid, team_id, sq_key_read, out);
 }
 
 static int sq_key_list(struct store_conn *sc, struct arena *a, int64_t user_id,
@@ -241,13 +238,10 @@ static int sq_token_get(struct store_conn *sc, struct arena *a, int64_t project_
                         const char *uuid, struct store_enroll_token *out)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "SELECT " TOKEN_COLS " FROM enrollment_tokens t WHERE "
-                                   "t.uuid = ? AND t.project_id = ?");
-    if (!st)
-        return R_ESTORE;
-    sq__bind_text(st, 1, uuid);
-    sqlite3_bind_int64(st, 2, project_id);
-    return sq__one(c, a, st, sq_token_read, out);
+    return sq__one_by(c, a,
+                      "SELECT " TOKEN_COLS " FROM enrollment_tokens t WHERE "
+                      "t.uuid = ? AND t.project_id = ?",
+                      uuid, project_id, sq_token_read, out);
 }
 
 static int sq_token_delete(struct store_conn *sc, int64_t token_id)

@@ -68,30 +68,23 @@ static int sq_group_get_by_name(struct store_conn *sc, struct arena *a, int64_t 
                                 const char *name, bool include_deleted, struct store_group *out)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st =
-        sq__stmt(c, include_deleted
-                        ? "SELECT " GROUP_COLS " FROM groups g WHERE g.team_id = ? AND g.name = ? "
-                          "ORDER BY g.deleted_at = 0 DESC, g.deleted_at DESC LIMIT 1"
-                        : "SELECT " GROUP_COLS " FROM groups g WHERE g.team_id = ? AND g.name = ? "
-                          "AND g.deleted_at = 0");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, team_id);
-    sq__bind_text(st, 2, name);
-    return sq__one(c, a, st, sq__group_read, out);
+    return sq__one_by(c, a,
+                      include_deleted ? "SELECT " GROUP_COLS
+                                        " FROM groups g WHERE g.team_id = ?2 AND g.name = ?1 "
+                                        "ORDER BY g.deleted_at = 0 DESC, g.deleted_at DESC LIMIT 1"
+                                      : "SELECT " GROUP_COLS
+                                        " FROM groups g WHERE g.team_id = ?2 AND g.name = ?1 "
+                                        "AND g.deleted_at = 0",
+                      name, team_id, sq__group_read, out);
 }
 
 static int sq_group_get_by_uuid(struct store_conn *sc, struct arena *a, int64_t team_id,
                                 const char *uuid, struct store_group *out)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st =
-        sq__stmt(c, "SELECT " GROUP_COLS " FROM groups g WHERE g.uuid = ? AND g.team_id = ?");
-    if (!st)
-        return R_ESTORE;
-    sq__bind_text(st, 1, uuid);
-    sqlite3_bind_int64(st, 2, team_id);
-    return sq__one(c, a, st, sq__group_read, out);
+    return sq__one_by(c, a,
+                      "SELECT " GROUP_COLS " FROM groups g WHERE g.uuid = ? AND g.team_id = ?",
+                      uuid, team_id, sq__group_read, out);
 }
 
 static int sq_group_get_builtin(struct store_conn *sc, struct arena *a, int64_t team_id,
@@ -217,13 +210,10 @@ static int sq_group_get(struct store_conn *sc, struct arena *a, int64_t team_id,
                         const char *okta_id, struct store_group *out)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "SELECT " GROUP_COLS " FROM groups g WHERE g.okta_id = ? "
-                                   "AND g.team_id = ? AND g.deleted_at = 0");
-    if (!st)
-        return R_ESTORE;
-    sq__bind_text(st, 1, okta_id);
-    sqlite3_bind_int64(st, 2, team_id);
-    return sq__one(c, a, st, sq__group_read, out);
+    return sq__one_by(c, a,
+                      "SELECT " GROUP_COLS " FROM groups g WHERE g.okta_id = ? "
+                      "AND g.team_id = ? AND g.deleted_at = 0",
+                      okta_id, team_id, sq__group_read, out);
 }
 
 static int sq_group_update_profile(struct store_conn *sc, int64_t group_id, const char *name,

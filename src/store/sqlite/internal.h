@@ -53,6 +53,11 @@ typedef int (*sq_row_reader)(struct arena *a, sqlite3_stmt *st, void *row);
  * the statement is reset either way. */
 int sq__one(struct sq_conn *c, struct arena *a, sqlite3_stmt *st, sq_row_reader read, void *out);
 
+/* The one row of sql (prepared once) with ?1 bound to key and ?2 to owner (the team or
+ * project the key is unique in), read by read; R_ENOTFOUND when none. */
+int sq__one_by(struct sq_conn *c, struct arena *a, const char *sql, const char *key, int64_t owner,
+               sq_row_reader read, void *out);
+
 /* Steps st for up to limit + 1 rows of `each` bytes, read by read, into an arena array (the
  * extra row tells that more remain); a page fetched backwards (nearest first) is reversed
  * into display order, the extra row staying last. The statement is reset either way. */

@@ -100,26 +100,19 @@ static int sq_project_get_by_name(struct store_conn *sc, struct arena *a, int64_
                                   const char *name, struct store_project *out)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "SELECT " PROJECT_COLS " FROM projects p WHERE "
-                                   "p.team_id = ? AND p.name = ? AND p.deleted_at = 0");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, team_id);
-    sq__bind_text(st, 2, name);
-    return sq__one(c, a, st, sq_project_read, out);
+    return sq__one_by(c, a,
+                      "SELECT " PROJECT_COLS " FROM projects p WHERE "
+                      "p.team_id = ?2 AND p.name = ?1 AND p.deleted_at = 0",
+                      name, team_id, sq_project_read, out);
 }
 
 static int sq_project_get_by_uuid(struct store_conn *sc, struct arena *a, int64_t team_id,
                                   const char *uuid, struct store_project *out)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st =
-        sq__stmt(c, "SELECT " PROJECT_COLS " FROM projects p WHERE p.uuid = ? AND p.team_id = ?");
-    if (!st)
-        return R_ESTORE;
-    sq__bind_text(st, 1, uuid);
-    sqlite3_bind_int64(st, 2, team_id);
-    return sq__one(c, a, st, sq_project_read, out);
+    return sq__one_by(c, a,
+                      "SELECT " PROJECT_COLS " FROM projects p WHERE p.uuid = ? AND p.team_id = ?",
+                      uuid, team_id, sq_project_read, out);
 }
 
 static int sq_project_update(struct store_conn *sc, const struct store_project *p)

@@ -142,6 +142,17 @@ int sq__one(struct sq_conn *c, struct arena *a, sqlite3_stmt *st, sq_row_reader 
     return rc;
 }
 
+int sq__one_by(struct sq_conn *c, struct arena *a, const char *sql, const char *key, int64_t owner,
+               sq_row_reader read, void *out)
+{
+    sqlite3_stmt *st = sq__stmt(c, sql);
+    if (!st)
+        return R_ESTORE;
+    sq__bind_text(st, 1, key);
+    sqlite3_bind_int64(st, 2, owner);
+    return sq__one(c, a, st, read, out);
+}
+
 int sq__rows(struct sq_conn *c, struct arena *a, sqlite3_stmt *st, unsigned limit, bool backward,
              size_t each, sq_row_reader read, void **out, size_t *n)
 {

@@ -67,26 +67,17 @@ static int sq_user_get_by_name(struct store_conn *sc, struct arena *a, int64_t t
                                const char *name, struct store_user *out)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st =
-        sq__stmt(c, "SELECT " USER_COLS " FROM users u WHERE u.team_id = ? AND u.name = ?");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, team_id);
-    sq__bind_text(st, 2, name);
-    return sq__one(c, a, st, sq__user_read, out);
+    return sq__one_by(c, a,
+                      "SELECT " USER_COLS " FROM users u WHERE u.team_id = ?2 AND u.name = ?1",
+                      name, team_id, sq__user_read, out);
 }
 
 static int sq_user_get_by_uuid(struct store_conn *sc, struct arena *a, int64_t team_id,
                                const char *uuid, struct store_user *out)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st =
-        sq__stmt(c, "SELECT " USER_COLS " FROM users u WHERE u.uuid = ? AND u.team_id = ?");
-    if (!st)
-        return R_ESTORE;
-    sq__bind_text(st, 1, uuid);
-    sqlite3_bind_int64(st, 2, team_id);
-    return sq__one(c, a, st, sq__user_read, out);
+    return sq__one_by(c, a, "SELECT " USER_COLS " FROM users u WHERE u.uuid = ? AND u.team_id = ?",
+                      uuid, team_id, sq__user_read, out);
 }
 
 static int sq_user_update_status(struct store_conn *sc, int64_t user_id, int status,
@@ -207,17 +198,13 @@ static int sq_user_get(struct store_conn *sc, struct arena *a, int64_t team_id,
                        const char *id_or_login, struct store_user_detail *out)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st =
-        sq__stmt(c, looks_like_okta_id(id_or_login)
-                        ? "SELECT " USER_DETAIL_COLS " FROM users u WHERE u.okta_id = ?1 AND "
-                          "u.team_id = ?2 AND u.user_type = 0 AND u.deleted_at = 0"
-                        : "SELECT " USER_DETAIL_COLS " FROM users u WHERE u.team_id = ?2 AND "
-                          "u.login_lc = lower(?1) AND u.deleted_at = 0 AND u.user_type = 0");
-    if (!st)
-        return R_ESTORE;
-    sq__bind_text(st, 1, id_or_login);
-    sqlite3_bind_int64(st, 2, team_id);
-    return sq__one(c, a, st, sq__user_detail_read, out);
+    return sq__one_by(c, a,
+                      looks_like_okta_id(id_or_login)
+                          ? "SELECT " USER_DETAIL_COLS " FROM users u WHERE u.okta_id = ?1 AND "
+                            "u.team_id = ?2 AND u.user_type = 0 AND u.deleted_at = 0"
+                          : "SELECT " USER_DETAIL_COLS " FROM users u WHERE u.team_id = ?2 AND "
+                            "u.login_lc = lower(?1) AND u.deleted_at = 0 AND u.user_type = 0",
+                      id_or_login, team_id, sq__user_detail_read, out);
 }
 
 static int sq_user_login_taken(struct store_conn *sc, int64_t team_id, const char *login,
