@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "http/http.h"
-#include "net/net.h"
+#include "http/internal.h"
 
 static const struct http_dialect d_asa = {.name = "asa", .prefix = "/v1/"};
 static const struct http_dialect d_okta = {.name = "okta", .prefix = "/api/v1/"};

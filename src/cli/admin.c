@@ -5,10 +5,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "api/asa/asa.h"
 #include "cli/cli.h"
 #include "core/core.h"
 #include "util/err.h"
+#include "util/jw.h"
 
 const char *cli_store_url(const char *flag)
 {
@@ -52,6 +52,34 @@ static void close_ctx(struct core_ctx *cx)
 {
     store_close(cx->st);
     arena_free(cx->a);
+}
+
+/* The user `user add` made, with the fields and names of an ASA user object (the API suite
+ * checks that a list shows the same object), rendered here from core's answers. */
+static void write_user(struct jw *w, const struct store_user *u, const char *team)
+{
+    struct buf full;
+    buf_init(&full, 4096);
+    bool has_full = core_user_full_name(u, &full);
+    jw_obj_begin(w);
+    jw_kstr(w, "id", u->uuid);
+    jw_kstr(w, "name", u->name);
+    jw_kstr(w, "team_name", team);
+    jw_kstr(w, "status", core_asa_status_name(core_user_asa_status(u)));
+    jw_kstr(w, "user_type", "human");
+    jw_key(w, "details");
+    jw_obj_begin(w);
+    jw_kstr(w, "first_name", u->first_name);
+    jw_kstr(w, "last_name", u->last_name);
+    jw_kstr(w, "full_name", has_full ? buf_cstr(&full) : NULL);
+    jw_kstr(w, "email", u->email);
+    jw_obj_end(w);
+    /* a new user: never deleted, no client application, no grants */
+    static const char *const none[] = {"deleted_at", "oauth_client_application_id", "role_grants"};
+    for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
+        jw_knull(w, none[i]);
+    jw_obj_end(w);
+    buf_free(&full);
 }
 
 /* Prints the JSON written into b as one line. */
@@ -125,7 +153,7 @@ int cli_user(int argc, char **argv)
     argc--;
     argv++;
     const char *store = NULL, *team = NULL;
-    struct core_user_new nu = {.user_type = USER_HUMAN, .status = USER_ACTIVE};
+    struct core_user_new nu = {.user_type = STORE_USER_HUMAN, .status = STORE_USER_ACTIVE};
     int o;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (o) {
@@ -164,7 +192,7 @@ int cli_user(int argc, char **argv)
         struct jw w;
         buf_init(&out, 0);
         jw_init(&w, &out);
-        asa_write_user(&w, &u, t.name);
+        write_user(&w, &u, t.name);
         print_buf(&out);
     }
     close_ctx(&cx);

@@ -4,8 +4,6 @@
 #include "core/internal.h"
 #include "core/okta.h"
 
-#define OKTA_ST(cx) ((cx)->st->okta)
-
 int core_okta_app_create(struct core_ctx *cx, const struct store_team *t, struct store_app *app)
 {
     if (!app->name || !app->label || !app->sign_on_mode)
@@ -16,13 +14,13 @@ int core_okta_app_create(struct core_ctx *cx, const struct store_team *t, struct
     int rc = core__begin(cx);
     if (rc)
         return rc;
-    return core__end(cx, OKTA_ST(cx)->app_insert(cx->st, app));
+    return core__end(cx, STORE(cx, apps)->insert(cx->st, app));
 }
 
 int core_okta_app_get(struct core_ctx *cx, const struct store_team *t, const char *id,
                       struct store_app *out)
 {
-    return OKTA_ST(cx)->app_get(cx->st, cx->a, t->id, id, out);
+    return STORE(cx, apps)->get(cx->st, cx->a, t->id, id, out);
 }
 
 int core_okta_app_update(struct core_ctx *cx, const struct store_team *t, const char *id,
@@ -34,7 +32,7 @@ int core_okta_app_update(struct core_ctx *cx, const struct store_team *t, const 
     int rc = core__begin(cx);
     if (rc)
         return rc;
-    rc = OKTA_ST(cx)->app_get(cx->st, cx->a, t->id, id, &app);
+    rc = STORE(cx, apps)->get(cx->st, cx->a, t->id, id, &app);
     if (!rc) {
         if (in->name)
             app.name = in->name;
@@ -42,7 +40,7 @@ int core_okta_app_update(struct core_ctx *cx, const struct store_team *t, const 
         app.sign_on_mode = in->sign_on_mode;
         app.body_json = in->body_json;
         app.last_updated = core_now_ms();
-        rc = OKTA_ST(cx)->app_update(cx->st, &app);
+        rc = STORE(cx, apps)->update(cx->st, &app);
     }
     rc = core__end(cx, rc);
     if (!rc)
@@ -57,11 +55,11 @@ int core_okta_app_set_active(struct core_ctx *cx, const struct store_team *t, co
     int rc = core__begin(cx);
     if (rc)
         return rc;
-    rc = OKTA_ST(cx)->app_get(cx->st, cx->a, t->id, id, &app);
+    rc = STORE(cx, apps)->get(cx->st, cx->a, t->id, id, &app);
     if (!rc && app.active != active) {
         app.active = active;
         app.last_updated = core_now_ms();
-        rc = OKTA_ST(cx)->app_update(cx->st, &app);
+        rc = STORE(cx, apps)->update(cx->st, &app);
     }
     return core__end(cx, rc);
 }
@@ -72,27 +70,27 @@ int core_okta_app_delete(struct core_ctx *cx, const struct store_team *t, const 
     int rc = core__begin(cx);
     if (rc)
         return rc;
-    rc = OKTA_ST(cx)->app_get(cx->st, cx->a, t->id, id, &app);
+    rc = STORE(cx, apps)->get(cx->st, cx->a, t->id, id, &app);
     if (!rc && app.active)
         rc = R_EFORBIDDEN; /* deactivate first */
     if (!rc)
-        rc = OKTA_ST(cx)->app_delete(cx->st, app.id);
+        rc = STORE(cx, apps)->delete (cx->st, app.id);
     return core__end(cx, rc);
 }
 
-int core_okta_app_list(struct core_ctx *cx, const struct store_team *t, struct store_okta_query *q,
+int core_okta_app_list(struct core_ctx *cx, const struct store_team *t, struct store_query *q,
                        struct store_app **rows, size_t *n)
 {
     q->team_id = t->id;
-    return OKTA_ST(cx)->app_list(cx->st, cx->a, q, rows, n);
+    return STORE(cx, apps)->list(cx->st, cx->a, q, rows, n);
 }
 
 static int app_and_group(struct core_ctx *cx, const struct store_team *t, const char *app_id,
                          const char *group_id, struct store_app *app, struct store_group *g)
 {
-    int rc = OKTA_ST(cx)->app_get(cx->st, cx->a, t->id, app_id, app);
+    int rc = STORE(cx, apps)->get(cx->st, cx->a, t->id, app_id, app);
     if (!rc)
-        rc = OKTA_ST(cx)->group_get(cx->st, cx->a, t->id, group_id, g);
+        rc = STORE(cx, groups)->get(cx->st, cx->a, t->id, group_id, g);
     return rc;
 }
 
@@ -117,7 +115,7 @@ int core_okta_app_group_assign(struct core_ctx *cx, const struct store_team *t, 
         memcpy(ag.app_okta_id, app.okta_id, sizeof(ag.app_okta_id));
         memcpy(ag.group_okta_id, g.okta_id, sizeof(ag.group_okta_id));
         ag.group = g;
-        rc = OKTA_ST(cx)->app_group_put(cx->st, &ag);
+        rc = STORE(cx, apps)->group_put(cx->st, &ag);
     }
     rc = core__end(cx, rc);
     if (!rc)
@@ -132,7 +130,7 @@ int core_okta_app_group_get(struct core_ctx *cx, const struct store_team *t, con
     struct store_group g;
     int rc = app_and_group(cx, t, app_id, group_id, &app, &g);
     if (!rc)
-        rc = OKTA_ST(cx)->app_group_get(cx->st, cx->a, app.id, g.id, out);
+        rc = STORE(cx, apps)->group_get(cx->st, cx->a, app.id, g.id, out);
     return rc;
 }
 
@@ -147,17 +145,17 @@ int core_okta_app_group_unassign(struct core_ctx *cx, const struct store_team *t
         return rc;
     rc = app_and_group(cx, t, app_id, group_id, &app, &g);
     if (!rc)
-        rc = OKTA_ST(cx)->app_group_delete(cx->st, app.id, g.id, &changed);
+        rc = STORE(cx, apps)->group_delete(cx->st, app.id, g.id, &changed);
     return core__end(cx, rc);
 }
 
 int core_okta_app_group_list(struct core_ctx *cx, const struct store_team *t, const char *app_id,
-                             struct store_okta_query *q, struct store_app_group **rows, size_t *n)
+                             struct store_query *q, struct store_app_group **rows, size_t *n)
 {
     struct store_app app;
     q->team_id = t->id;
-    int rc = OKTA_ST(cx)->app_get(cx->st, cx->a, t->id, app_id, &app);
+    int rc = STORE(cx, apps)->get(cx->st, cx->a, t->id, app_id, &app);
     if (!rc)
-        rc = OKTA_ST(cx)->app_group_list(cx->st, cx->a, app.id, q, rows, n);
+        rc = STORE(cx, apps)->group_list(cx->st, cx->a, app.id, q, rows, n);
     return rc;
 }

@@ -8,8 +8,6 @@
 #include "core/internal.h"
 #include "core/project.h"
 
-#define PST(cx) ((cx)->st->project)
-
 void core_attr_id(const char *owner_uuid, const char *attr_name, char out[37])
 {
     static const char hex[] = "0123456789abcdef";
@@ -86,11 +84,11 @@ static int unix_id_next(struct core_ctx *cx, int64_t team_id, const char *kind, 
     for (int tries = 0; tries < 10000; tries++) {
         int64_t v;
         int holders;
-        int rc = ST(cx)->team_counter_next(cx->st, team_id, kind, start, &v);
+        int rc = STORE(cx, teams)->counter_next(cx->st, team_id, kind, start, &v);
         if (!rc && v > CORE_UNIX_ID_MAX)
             rc = R_EINVAL;
         if (!rc)
-            rc = PST(cx)->unix_id_holders(cx->st, team_id, kind, v, &holders);
+            rc = STORE(cx, attributes)->unix_id_holders(cx->st, team_id, kind, v, &holders);
         if (rc)
             return rc;
         if (!holders) {
@@ -141,7 +139,7 @@ int core__group_attrs_apply(struct core_ctx *cx, const struct store_team *t,
     if ((set & CORE_GA_UNIX_GID) &&
         (in->unix_gid < CORE_UNIX_ID_MIN || in->unix_gid > CORE_UNIX_ID_MAX))
         return fail(why, BAD_ID_VALUE);
-    int rc = PST(cx)->group_attrs_get(cx->st, cx->a, g->id, &cur);
+    int rc = STORE(cx, attributes)->group_get(cx->st, cx->a, g->id, &cur);
     if (rc)
         return rc;
     struct store_group_attrs next = cur;
@@ -155,7 +153,7 @@ int core__group_attrs_apply(struct core_ctx *cx, const struct store_team *t,
         return rc;
     if (!set && cur.unix_gid)
         return 0; /* nothing to change */
-    return PST(cx)->group_attrs_put(cx->st, g->id, &next);
+    return STORE(cx, attributes)->group_put(cx->st, g->id, &next);
 }
 
 int core_group_attrs(struct core_ctx *cx, const struct store_team *t, const char *group,
@@ -163,20 +161,20 @@ int core_group_attrs(struct core_ctx *cx, const struct store_team *t, const char
 {
     struct store_group g;
     struct store_group_attrs a;
-    int rc = ST(cx)->group_get_by_name(cx->st, cx->a, t->id, group, false, &g);
+    int rc = STORE(cx, groups)->get_by_name(cx->st, cx->a, t->id, group, false, &g);
     if (!rc)
-        rc = PST(cx)->group_attrs_get(cx->st, cx->a, g.id, &a);
+        rc = STORE(cx, attributes)->group_get(cx->st, cx->a, g.id, &a);
     if (rc)
         return rc;
     if (!a.unix_gid) {
         /* First use: draw the gid, then read again inside the transaction. */
         if ((rc = core__begin(cx)))
             return rc;
-        rc = ST(cx)->group_get_by_name(cx->st, cx->a, t->id, group, false, &g);
+        rc = STORE(cx, groups)->get_by_name(cx->st, cx->a, t->id, group, false, &g);
         if (!rc)
             rc = core__group_attrs_apply(cx, t, &g, 0, &a, NULL);
         if (!rc)
-            rc = PST(cx)->group_attrs_get(cx->st, cx->a, g.id, &a);
+            rc = STORE(cx, attributes)->group_get(cx->st, cx->a, g.id, &a);
         if ((rc = core__end(cx, rc)))
             return rc;
     }
@@ -195,7 +193,7 @@ static int user_ids_fill(struct core_ctx *cx, const struct store_team *t, int64_
     if (!rc && !a->unix_gid)
         rc = unix_id_next(cx, t->id, "unix_gid", &a->unix_gid);
     if (!rc && changed)
-        rc = PST(cx)->user_attrs_put(cx->st, user_id, a);
+        rc = STORE(cx, attributes)->user_put(cx->st, user_id, a);
     return rc;
 }
 
@@ -204,15 +202,15 @@ int core_user_attrs(struct core_ctx *cx, const struct store_team *t, const char 
 {
     struct store_user u;
     struct store_user_attrs a;
-    int rc = ST(cx)->user_get_by_name(cx->st, cx->a, t->id, user, &u);
+    int rc = STORE(cx, users)->get_by_name(cx->st, cx->a, t->id, user, &u);
     if (!rc)
-        rc = PST(cx)->user_attrs_get(cx->st, cx->a, u.id, &a);
+        rc = STORE(cx, attributes)->user_get(cx->st, cx->a, u.id, &a);
     if (rc)
         return rc;
     if (!a.unix_uid || !a.unix_gid) {
         if ((rc = core__begin(cx)))
             return rc;
-        rc = PST(cx)->user_attrs_get(cx->st, cx->a, u.id, &a);
+        rc = STORE(cx, attributes)->user_get(cx->st, cx->a, u.id, &a);
         if (!rc)
             rc = user_ids_fill(cx, t, u.id, &a);
         if ((rc = core__end(cx, rc)))
@@ -229,7 +227,8 @@ int core_attrs_conflicting(struct core_ctx *cx, const struct store_team *t, stru
     for (size_t i = 0; i < *n; i++) {
         int holders = 0;
         if (all[i].is_int) {
-            int rc = PST(cx)->unix_id_holders(cx->st, t->id, all[i].name, all[i].num, &holders);
+            int rc = STORE(cx, attributes)
+                         ->unix_id_holders(cx->st, t->id, all[i].name, all[i].num, &holders);
             if (rc)
                 return rc;
         }
@@ -278,9 +277,9 @@ int core_group_attr_set(struct core_ctx *cx, const struct store_team *t, const c
     int rc = core__begin(cx);
     if (rc)
         return rc;
-    rc = ST(cx)->group_get_by_name(cx->st, cx->a, t->id, group, false, &g);
+    rc = STORE(cx, groups)->get_by_name(cx->st, cx->a, t->id, group, false, &g);
     if (!rc)
-        rc = PST(cx)->group_attrs_get(cx->st, cx->a, g.id, &cur);
+        rc = STORE(cx, attributes)->group_get(cx->st, cx->a, g.id, &cur);
     if (rc)
         goto out;
     size_t n = core_group_attr_view(g.uuid, g.name, &cur, all);
@@ -312,9 +311,9 @@ int core_user_attr_set(struct core_ctx *cx, const struct store_team *t, const ch
     int rc = core__begin(cx);
     if (rc)
         return rc;
-    rc = ST(cx)->user_get_by_name(cx->st, cx->a, t->id, user, &u);
+    rc = STORE(cx, users)->get_by_name(cx->st, cx->a, t->id, user, &u);
     if (!rc)
-        rc = PST(cx)->user_attrs_get(cx->st, cx->a, u.id, &a);
+        rc = STORE(cx, attributes)->user_get(cx->st, cx->a, u.id, &a);
     if (rc)
         goto out;
     size_t n = user_attr_view(&u, &a, all);
@@ -330,7 +329,7 @@ int core_user_attr_set(struct core_ctx *cx, const struct store_team *t, const ch
         a.windows_user_name = name_or_default(v->str);
     /* user_ids_fill writes the row (and draws the ids still missing). */
     if (a.unix_uid && a.unix_gid)
-        rc = PST(cx)->user_attrs_put(cx->st, u.id, &a);
+        rc = STORE(cx, attributes)->user_put(cx->st, u.id, &a);
     else
         rc = user_ids_fill(cx, t, u.id, &a);
 out:

@@ -14,12 +14,12 @@ int core_token_issue(struct core_ctx *cx, const char *team_name, const char *key
     struct core_principal p;
     unsigned char h[32], th[32];
     int64_t now = core_now_ms();
-    int rc = ST(cx)->team_get(cx->st, cx->a, team_name, &t);
+    int rc = STORE(cx, teams)->get(cx->st, cx->a, team_name, &t);
     if (rc)
         return rc == R_ENOTFOUND ? R_EAUTH : rc;
     if (!core_uuid_valid(slice_from_cstr(key_id)))
         return R_EAUTH;
-    rc = ST(cx)->key_get(cx->st, t.id, key_id, &k);
+    rc = STORE(cx, credentials)->key_get(cx->st, t.id, key_id, &k);
     if (rc)
         return rc == R_ENOTFOUND ? R_EAUTH : rc;
     core_hash_secret(key_secret.p, key_secret.n, h);
@@ -33,9 +33,9 @@ int core_token_issue(struct core_ctx *cx, const char *team_name, const char *key
     core_hash_secret(tok, strlen(tok), th);
     if ((rc = core__begin(cx)))
         return rc;
-    rc = ST(cx)->bearer_insert(cx->st, th, t.id, k.id, now + BEARER_TTL_MS);
+    rc = STORE(cx, credentials)->bearer_insert(cx->st, th, t.id, k.id, now + BEARER_TTL_MS);
     if (!rc)
-        rc = ST(cx)->key_touch(cx->st, k.id, now);
+        rc = STORE(cx, credentials)->key_touch(cx->st, k.id, now);
     /* The key's user must be able to act: check the new token as every request will,
      * inside the transaction, so a refused token is never stored. */
     if (!rc)
@@ -52,7 +52,7 @@ static int core_principal_finish(struct core_ctx *cx, struct core_principal *out
     struct store_user u = {.status = out->p.user_status};
     if (core_user_asa_status(&u) != CORE_ASA_ACTIVE)
         return R_EAUTH;
-    return ST(cx)->principal_roles(cx->st, out->p.team_id, out->p.user_id, &out->roles);
+    return STORE(cx, members)->roles(cx->st, out->p.team_id, out->p.user_id, &out->roles);
 }
 
 int core_auth_bearer(struct core_ctx *cx, const char *team_name, struct slice token,
@@ -63,7 +63,7 @@ int core_auth_bearer(struct core_ctx *cx, const char *team_name, struct slice to
         return R_EAUTH;
     core_hash_secret(token.p, token.n, h);
     memset(out, 0, sizeof(*out));
-    int rc = ST(cx)->bearer_lookup(cx->st, cx->a, h, core_now_ms(), &out->p);
+    int rc = STORE(cx, credentials)->bearer_lookup(cx->st, cx->a, h, core_now_ms(), &out->p);
     if (rc)
         return rc;
     if (strcmp(out->p.team_name, team_name) != 0)
@@ -78,7 +78,7 @@ int core_auth_ssws(struct core_ctx *cx, struct slice token, struct core_principa
         return R_EAUTH;
     core_hash_secret(token.p, token.n, h);
     memset(out, 0, sizeof(*out));
-    int rc = ST(cx)->api_token_lookup(cx->st, cx->a, h, &out->p);
+    int rc = STORE(cx, credentials)->api_token_lookup(cx->st, cx->a, h, &out->p);
     if (rc)
         return rc;
     return core_principal_finish(cx, out);

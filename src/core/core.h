@@ -8,6 +8,7 @@
 
 #include "store/store.h"
 #include "util/arena.h"
+#include "util/buf.h"
 #include "util/slice.h"
 
 /* What every core call works with: the calling thread's store connection and the arena
@@ -49,9 +50,13 @@ unsigned core_role_from_name(struct slice s);
 size_t core_role_names(unsigned roles, const char *names[3]);
 
 enum core_asa_status { CORE_ASA_ACTIVE = 0, CORE_ASA_DISABLED, CORE_ASA_DELETED };
+/* Sets of ASA statuses (status filters): bit (1u << enum core_asa_status). */
+#define CORE_ASA_ACTIVE_BIT (1u << CORE_ASA_ACTIVE)
+#define CORE_ASA_DISABLED_BIT (1u << CORE_ASA_DISABLED)
+#define CORE_ASA_DELETED_BIT (1u << CORE_ASA_DELETED)
 enum core_asa_status core_user_asa_status(const struct store_user *u);
 const char *core_asa_status_name(enum core_asa_status s);
-/* "ACTIVE"/"DISABLED"/"DELETED" → STORE_ASA_* bit; 0 when unknown. */
+/* "ACTIVE"/"DISABLED"/"DELETED" → CORE_ASA_*_BIT; 0 when unknown. */
 unsigned core_asa_status_bit(struct slice s);
 
 /* ---- paging (page.c) ---- */
@@ -147,7 +152,7 @@ struct core_user_query {
     const char *contains;
     const char *starts_with;
     unsigned type_mask;   /* bits of (1 << enum store_user_type); 0 = any */
-    unsigned status_mask; /* STORE_ASA_*; 0 = live users */
+    unsigned status_mask; /* CORE_ASA_*_BIT; 0 = live users */
 };
 /* Members of a group (the built-in group lists every user of the team). */
 int core_group_users(struct core_ctx *cx, const struct store_team *t, const char *group,
@@ -168,6 +173,9 @@ struct core_user_new {
 };
 int core_user_create(struct core_ctx *cx, const struct store_team *t,
                      const struct core_user_new *nu, struct store_user *out);
+/* The user's full name into out: the display name, else "first last" (either may be
+ * missing). false when there is none (rendered as null). */
+bool core_user_full_name(const struct store_user *u, struct buf *out);
 int core_user_get(struct core_ctx *cx, const struct store_team *t, const char *name,
                   struct store_user *out);
 int core_user_get_by_uuid(struct core_ctx *cx, const struct store_team *t, const char *uuid,

@@ -6,7 +6,7 @@
 int core_group_create(struct core_ctx *cx, const struct store_team *t, struct slice name,
                       unsigned roles, struct store_group *out)
 {
-    if (!core_asa_name_valid(name) || (roles & ~(unsigned)ROLE_ALL))
+    if (!core_asa_name_valid(name) || (roles & ~(unsigned)STORE_ROLE_ALL))
         return R_EINVAL;
     struct store_group g = {
         .team_id = t->id,
@@ -20,7 +20,7 @@ int core__group_name_free(struct core_ctx *cx, int64_t team_id, const char *name
 {
     struct store_group existing;
     /* names are unique among live groups: a deleted group's name is free again */
-    int rc = ST(cx)->group_get_by_name(cx->st, cx->a, team_id, name, false, &existing);
+    int rc = STORE(cx, groups)->get_by_name(cx->st, cx->a, team_id, name, false, &existing);
     if (rc == 0)
         return existing.id == self_id ? 0 : R_EEXIST;
     if (rc != R_ENOTFOUND)
@@ -33,7 +33,7 @@ int core__group_insert(struct core_ctx *cx, struct store_group *g, struct store_
     if (!g->name)
         return R_ENOMEM;
     int64_t now = core_now_ms();
-    g->type = GROUP_OKTA;
+    g->type = STORE_GROUP_ORDINARY;
     g->created = g->last_updated = g->last_membership_updated = now;
     core_uuid(g->uuid);
     core_okta_id("00g", g->okta_id);
@@ -42,7 +42,7 @@ int core__group_insert(struct core_ctx *cx, struct store_group *g, struct store_
         return rc;
     rc = core__group_name_free(cx, g->team_id, g->name, 0);
     if (!rc)
-        rc = ST(cx)->group_insert(cx->st, g);
+        rc = STORE(cx, groups)->insert(cx->st, g);
     rc = core__end(cx, rc);
     if (!rc)
         *out = *g;
@@ -52,24 +52,24 @@ int core__group_insert(struct core_ctx *cx, struct store_group *g, struct store_
 int core_group_get(struct core_ctx *cx, const struct store_team *t, const char *name,
                    struct store_group *out)
 {
-    return ST(cx)->group_get_by_name(cx->st, cx->a, t->id, name, false, out);
+    return STORE(cx, groups)->get_by_name(cx->st, cx->a, t->id, name, false, out);
 }
 
 int core_group_set_roles(struct core_ctx *cx, const struct store_team *t, const char *name,
                          const char *sent_name, unsigned roles)
 {
     struct store_group g;
-    if (roles & ~(unsigned)ROLE_ALL)
+    if (roles & ~(unsigned)STORE_ROLE_ALL)
         return R_EINVAL;
     int rc = core__begin(cx);
     if (rc)
         return rc;
-    rc = ST(cx)->group_get_by_name(cx->st, cx->a, t->id, name, false, &g);
+    rc = STORE(cx, groups)->get_by_name(cx->st, cx->a, t->id, name, false, &g);
     /* clients may send the name back; a rename is not an ASA operation (asa.md §4.3) */
     if (!rc && sent_name && strcmp(sent_name, g.name) != 0)
         rc = R_EINVAL;
     if (!rc)
-        rc = ST(cx)->group_update_roles(cx->st, g.id, roles, core_now_ms());
+        rc = STORE(cx, groups)->update_roles(cx->st, g.id, roles, core_now_ms());
     return core__end(cx, rc);
 }
 
@@ -79,11 +79,11 @@ int core_group_delete(struct core_ctx *cx, const struct store_team *t, const cha
     int rc = core__begin(cx);
     if (rc)
         return rc;
-    rc = ST(cx)->group_get_by_name(cx->st, cx->a, t->id, name, false, &g);
-    if (!rc && (g.type == GROUP_BUILT_IN || (g.flags & GROUP_FLAG_UNDELETABLE)))
+    rc = STORE(cx, groups)->get_by_name(cx->st, cx->a, t->id, name, false, &g);
+    if (!rc && (g.type == STORE_GROUP_BUILT_IN || (g.flags & STORE_GROUP_UNDELETABLE)))
         rc = R_EFORBIDDEN;
     if (!rc)
-        rc = ST(cx)->group_delete(cx->st, g.id, core_now_ms());
+        rc = STORE(cx, groups)->delete (cx->st, g.id, core_now_ms());
     return core__end(cx, rc);
 }
 
@@ -98,7 +98,7 @@ static int group_cursor(struct core_ctx *cx, const struct store_team *t,
     }
     if (!core_uuid_valid(slice_from_cstr(pr->cursor)))
         return R_EINVAL;
-    int rc = ST(cx)->group_get_by_uuid(cx->st, cx->a, t->id, pr->cursor, &cur);
+    int rc = STORE(cx, groups)->get_by_uuid(cx->st, cx->a, t->id, pr->cursor, &cur);
     if (rc)
         return rc == R_ENOTFOUND ? R_EINVAL : rc;
     core__page_setup(pr, cur.name, arena_strdup(cx->a, cur.uuid), sp);
@@ -113,7 +113,7 @@ static int group_page(struct core_ctx *cx, const struct store_team *t,
     int rc = group_cursor(cx, t, pr, &sp);
     if (rc)
         return rc;
-    rc = ST(cx)->group_list(cx->st, cx->a, f, &sp, rows, n);
+    rc = STORE(cx, groups)->list(cx->st, cx->a, f, &sp, rows, n);
     if (rc)
         return rc;
     size_t k = *n > sp.limit ? sp.limit : *n;
@@ -142,14 +142,14 @@ int core_user_groups(struct core_ctx *cx, const struct store_team *t, const char
                      struct store_group **rows, size_t *n, struct core_page_info *info)
 {
     struct store_user u;
-    int rc = ST(cx)->user_get_by_name(cx->st, cx->a, t->id, user_name, &u);
+    int rc = STORE(cx, users)->get_by_name(cx->st, cx->a, t->id, user_name, &u);
     if (rc)
         return rc;
     struct store_group_filter f = {
         .team_id = t->id,
         .contains = contains,
         .member_user_id = u.id,
-        .member_builtin = !u.deleted_at, /* every live user is in the built-in group */
+        .member_builtin = core__builtin_member(&u),
     };
     return group_page(cx, t, &f, pr, rows, n, info);
 }
@@ -158,12 +158,12 @@ int core_user_groups(struct core_ctx *cx, const struct store_team *t, const char
 static int member_target(struct core_ctx *cx, const struct store_team *t, const char *group,
                          const char *user, struct store_group *g, struct store_user *u)
 {
-    int rc = ST(cx)->group_get_by_name(cx->st, cx->a, t->id, group, false, g);
+    int rc = STORE(cx, groups)->get_by_name(cx->st, cx->a, t->id, group, false, g);
     if (rc)
         return rc;
-    if (g->type == GROUP_BUILT_IN)
+    if (g->type == STORE_GROUP_BUILT_IN)
         return R_EFORBIDDEN;
-    rc = ST(cx)->user_get_by_name(cx->st, cx->a, t->id, user, u);
+    rc = STORE(cx, users)->get_by_name(cx->st, cx->a, t->id, user, u);
     if (rc)
         return rc;
     return u->deleted_at ? R_ENOTFOUND : 0;
@@ -180,7 +180,7 @@ int core_member_add(struct core_ctx *cx, const struct store_team *t, const char 
         return rc;
     rc = member_target(cx, t, group, user, &g, &u);
     if (!rc)
-        rc = ST(cx)->member_add(cx->st, &g, &u, core_now_ms(), &changed);
+        rc = STORE(cx, members)->add(cx->st, &g, &u, core_now_ms(), &changed);
     return core__end(cx, rc);
 }
 
@@ -195,6 +195,6 @@ int core_member_remove(struct core_ctx *cx, const struct store_team *t, const ch
         return rc;
     rc = member_target(cx, t, group, user, &g, &u);
     if (!rc)
-        rc = ST(cx)->member_remove(cx->st, &g, &u, core_now_ms(), &changed);
+        rc = STORE(cx, members)->remove(cx->st, &g, &u, core_now_ms(), &changed);
     return core__end(cx, rc);
 }

@@ -5,7 +5,10 @@
 #include "core/core.h"
 #include "util/err.h"
 
+/* The connection's own operations (transactions), and an entity's table:
+ * STORE(cx, groups)->get_by_name(cx->st, …). */
 #define ST(cx) ((cx)->st->ops)
+#define STORE(cx, entity) ((cx)->st->entity)
 
 /* Starts a write transaction. */
 static inline int core__begin(struct core_ctx *cx)
@@ -23,6 +26,13 @@ static inline int core__end(struct core_ctx *cx, int rc)
     }
     ST(cx)->rollback(cx->st);
     return rc;
+}
+
+/* Who is an implicit member of the built-in group: every live user. Decided here only;
+ * the store is told (member_builtin), never asked to decide. */
+static inline bool core__builtin_member(const struct store_user *u)
+{
+    return u->deleted_at == 0;
 }
 
 /* Turns a page request into a store keyset page (cursor resolved to cur_name/cur_uuid). */

@@ -49,22 +49,22 @@ bool core_team_name_valid(struct slice s)
 unsigned core_role_from_name(struct slice s)
 {
     if (slice_eq_cstr(s, "access_admin"))
-        return ROLE_ACCESS_ADMIN;
+        return STORE_ROLE_ACCESS_ADMIN;
     if (slice_eq_cstr(s, "access_user"))
-        return ROLE_ACCESS_USER;
+        return STORE_ROLE_ACCESS_USER;
     if (slice_eq_cstr(s, "reporting_user"))
-        return ROLE_REPORTING_USER;
+        return STORE_ROLE_REPORTING_USER;
     return 0;
 }
 
 size_t core_role_names(unsigned roles, const char *names[3])
 {
     size_t n = 0;
-    if (roles & ROLE_ACCESS_USER)
+    if (roles & STORE_ROLE_ACCESS_USER)
         names[n++] = "access_user";
-    if (roles & ROLE_REPORTING_USER)
+    if (roles & STORE_ROLE_REPORTING_USER)
         names[n++] = "reporting_user";
-    if (roles & ROLE_ACCESS_ADMIN)
+    if (roles & STORE_ROLE_ACCESS_ADMIN)
         names[n++] = "access_admin";
     return n;
 }
@@ -74,10 +74,10 @@ enum core_asa_status core_user_asa_status(const struct store_user *u)
     if (u->deleted_at)
         return CORE_ASA_DELETED;
     switch (u->status) {
-    case USER_ACTIVE:
-    case USER_RECOVERY:
-    case USER_PASSWORD_EXPIRED:
-    case USER_LOCKED_OUT: return CORE_ASA_ACTIVE;
+    case STORE_USER_ACTIVE:
+    case STORE_USER_RECOVERY:
+    case STORE_USER_PASSWORD_EXPIRED:
+    case STORE_USER_LOCKED_OUT: return CORE_ASA_ACTIVE;
     default: return CORE_ASA_DISABLED;
     }
 }
@@ -94,10 +94,10 @@ const char *core_asa_status_name(enum core_asa_status s)
 unsigned core_asa_status_bit(struct slice s)
 {
     if (slice_eq_cstr(s, "ACTIVE"))
-        return STORE_ASA_ACTIVE;
+        return CORE_ASA_ACTIVE_BIT;
     if (slice_eq_cstr(s, "DISABLED"))
-        return STORE_ASA_DISABLED;
+        return CORE_ASA_DISABLED_BIT;
     if (slice_eq_cstr(s, "DELETED"))
-        return STORE_ASA_DELETED;
+        return CORE_ASA_DELETED_BIT;
     return 0;
 }

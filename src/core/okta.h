@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 #include "core/core.h"
-#include "store/okta.h"
+#include "store/store.h"
 
 /* ---- names (okta_group.c, okta_user.c) ---- */
 
@@ -44,7 +44,7 @@ enum core_okta_op {
  * user that is not active/suspended. */
 int core_okta_next_status(int cur, enum core_okta_op op, bool has_password, int *next, bool *hard);
 const char *core_okta_status_name(int status);
-/* "ACTIVE" → USER_ACTIVE …; -1 when unknown. */
+/* "ACTIVE" → STORE_USER_ACTIVE …; -1 when unknown. */
 int core_okta_status_from_name(struct slice s);
 
 /* ---- groups (okta_group.c) ---- */
@@ -64,7 +64,8 @@ int core_okta_group_replace(struct core_ctx *cx, const struct store_team *t, con
                             const struct core_okta_group_in *in, struct store_group *out);
 /* Removes memberships and app assignments too; built-in and undeletable → R_EFORBIDDEN. */
 int core_okta_group_delete(struct core_ctx *cx, const struct store_team *t, const char *id);
-int core_okta_group_list(struct core_ctx *cx, const struct store_okta_query *q,
+/* Groups of the team (q->team_id is set here). */
+int core_okta_group_list(struct core_ctx *cx, const struct store_team *t, struct store_query *q,
                          struct store_group **rows, int64_t **apps_count, size_t *n);
 int core_okta_group_apps_count(struct core_ctx *cx, const struct store_group *g, int64_t *out);
 /* Membership through Okta ids; the built-in group → R_EFORBIDDEN; idempotent. */
@@ -74,7 +75,7 @@ int core_okta_member_remove(struct core_ctx *cx, const struct store_team *t, con
                             const char *user_id);
 /* Human members (every live human user for the built-in group). */
 int core_okta_group_users(struct core_ctx *cx, const struct store_team *t, const char *group_id,
-                          struct store_okta_query *q, struct store_okta_user **rows, size_t *n);
+                          struct store_query *q, struct store_user_detail **rows, size_t *n);
 
 /* ---- users (okta_user.c) ---- */
 
@@ -90,21 +91,22 @@ struct core_okta_user_in {
 int core_okta_user_create(struct core_ctx *cx, const struct store_team *t,
                           const struct core_okta_user_in *in, bool activate,
                           const char *const *group_ids, size_t ngroups,
-                          struct store_okta_user *out);
+                          struct store_user_detail *out);
 int core_okta_user_get(struct core_ctx *cx, const struct store_team *t, const char *id_or_login,
-                       struct store_okta_user *out);
+                       struct store_user_detail *out);
 /* Writes the whole profile of in (the dialect merges partial updates) and the password when
  * given. */
 int core_okta_user_update(struct core_ctx *cx, const struct store_team *t, const char *id_or_login,
-                          const struct core_okta_user_in *in, struct store_okta_user *out);
+                          const struct core_okta_user_in *in, struct store_user_detail *out);
 /* Lifecycle operation; *deleted is set when a DELETE removed the user for good. */
 int core_okta_user_lifecycle(struct core_ctx *cx, const struct store_team *t, const char *id,
-                             enum core_okta_op op, struct store_okta_user *out, bool *deleted);
-int core_okta_user_list(struct core_ctx *cx, const struct store_okta_query *q,
-                        struct store_okta_user **rows, size_t *n);
+                             enum core_okta_op op, struct store_user_detail *out, bool *deleted);
+/* Users of the team (q->team_id is set here). */
+int core_okta_user_list(struct core_ctx *cx, const struct store_team *t, struct store_query *q,
+                        struct store_user_detail **rows, size_t *n);
 /* Groups of a user (explicit ones and the built-in group). */
 int core_okta_user_groups(struct core_ctx *cx, const struct store_team *t, const char *id,
-                          struct store_okta_query *q, struct store_group **rows, size_t *n);
+                          struct store_query *q, struct store_group **rows, size_t *n);
 
 /* ---- apps (app.c) ---- */
 
@@ -119,7 +121,7 @@ int core_okta_app_set_active(struct core_ctx *cx, const struct store_team *t, co
 /* Only an inactive app may be deleted (R_EFORBIDDEN otherwise). */
 int core_okta_app_delete(struct core_ctx *cx, const struct store_team *t, const char *id);
 /* Apps of the team, or assigned to q->in_group_id; q->team_id is set here. */
-int core_okta_app_list(struct core_ctx *cx, const struct store_team *t, struct store_okta_query *q,
+int core_okta_app_list(struct core_ctx *cx, const struct store_team *t, struct store_query *q,
                        struct store_app **rows, size_t *n);
 int core_okta_app_group_assign(struct core_ctx *cx, const struct store_team *t, const char *app_id,
                                const char *group_id, int64_t priority, const char *profile_json,
@@ -130,7 +132,7 @@ int core_okta_app_group_unassign(struct core_ctx *cx, const struct store_team *t
                                  const char *app_id, const char *group_id);
 /* Group assignments of an app (q->q: group name prefix; q->after: a group id). */
 int core_okta_app_group_list(struct core_ctx *cx, const struct store_team *t, const char *app_id,
-                             struct store_okta_query *q, struct store_app_group **rows, size_t *n);
+                             struct store_query *q, struct store_app_group **rows, size_t *n);
 
 /* ---- cursors (page.c) ---- */
 
@@ -138,7 +140,7 @@ int core_okta_app_group_list(struct core_ctx *cx, const struct store_team *t, co
  * kind's prefix ("00g", "00u", "0oa") and naming an object of the team, deleted ones
  * included (a page may end on an object deleted since). A list whose cursor names nothing
  * comes back empty, so callers ask only then. */
-int core_okta_cursor_valid(struct core_ctx *cx, const struct store_team *t,
-                           enum store_okta_kind kind, const char *id, bool *valid);
+int core_okta_cursor_valid(struct core_ctx *cx, const struct store_team *t, enum store_kind kind,
+                           const char *id, bool *valid);
 
 #endif

@@ -5,8 +5,6 @@
 #include "core/internal.h"
 #include "core/okta.h"
 
-#define OKTA_ST(cx) ((cx)->st->okta)
-
 bool core_okta_name_valid(struct slice s)
 {
     size_t chars = 0;
@@ -61,7 +59,7 @@ int core_okta_group_create(struct core_ctx *cx, const struct store_team *t,
 int core_okta_group_get(struct core_ctx *cx, const struct store_team *t, const char *id,
                         struct store_group *out)
 {
-    return OKTA_ST(cx)->group_get(cx->st, cx->a, t->id, id, out);
+    return STORE(cx, groups)->get(cx->st, cx->a, t->id, id, out);
 }
 
 int core_okta_group_replace(struct core_ctx *cx, const struct store_team *t, const char *id,
@@ -77,14 +75,14 @@ int core_okta_group_replace(struct core_ctx *cx, const struct store_team *t, con
     int rc = core__begin(cx);
     if (rc)
         return rc;
-    rc = OKTA_ST(cx)->group_get(cx->st, cx->a, t->id, id, &g);
-    if (!rc && g.type == GROUP_BUILT_IN)
+    rc = STORE(cx, groups)->get(cx->st, cx->a, t->id, id, &g);
+    if (!rc && g.type == STORE_GROUP_BUILT_IN)
         rc = R_EFORBIDDEN; /* the built-in group cannot be renamed or edited */
     if (!rc && strcmp(g.name, name) != 0)
         rc = core__group_name_free(cx, t->id, name, g.id);
     if (!rc)
-        rc = OKTA_ST(cx)->group_update_profile(cx->st, g.id, name, in->description,
-                                               in->profile_json, now);
+        rc = STORE(cx, groups)
+                 ->update_profile(cx->st, g.id, name, in->description, in->profile_json, now);
     rc = core__end(cx, rc);
     if (!rc) {
         g.name = name;
@@ -102,51 +100,52 @@ int core_okta_group_delete(struct core_ctx *cx, const struct store_team *t, cons
     int rc = core__begin(cx);
     if (rc)
         return rc;
-    rc = OKTA_ST(cx)->group_get(cx->st, cx->a, t->id, id, &g);
-    if (!rc && (g.type == GROUP_BUILT_IN || (g.flags & GROUP_FLAG_UNDELETABLE)))
+    rc = STORE(cx, groups)->get(cx->st, cx->a, t->id, id, &g);
+    if (!rc && (g.type == STORE_GROUP_BUILT_IN || (g.flags & STORE_GROUP_UNDELETABLE)))
         rc = R_EFORBIDDEN;
     /* memberships go with the store op; app assignments with the schema's trigger */
     if (!rc)
-        rc = ST(cx)->group_delete(cx->st, g.id, core_now_ms());
+        rc = STORE(cx, groups)->delete (cx->st, g.id, core_now_ms());
     return core__end(cx, rc);
 }
 
-int core_okta_group_list(struct core_ctx *cx, const struct store_okta_query *q,
+int core_okta_group_list(struct core_ctx *cx, const struct store_team *t, struct store_query *q,
                          struct store_group **rows, int64_t **apps_count, size_t *n)
 {
-    return OKTA_ST(cx)->group_list(cx->st, cx->a, q, rows, apps_count, n);
+    q->team_id = t->id;
+    return STORE(cx, groups)->query(cx->st, cx->a, q, rows, apps_count, n);
 }
 
 int core_okta_group_apps_count(struct core_ctx *cx, const struct store_group *g, int64_t *out)
 {
-    return OKTA_ST(cx)->group_apps_count(cx->st, g->id, out);
+    return STORE(cx, apps)->group_apps_count(cx->st, g->id, out);
 }
 
 /* Group and user of a membership change; refuses the built-in group. */
 static int member_target(struct core_ctx *cx, const struct store_team *t, const char *group_id,
-                         const char *user_id, struct store_group *g, struct store_okta_user *u)
+                         const char *user_id, struct store_group *g, struct store_user_detail *u)
 {
-    int rc = OKTA_ST(cx)->group_get(cx->st, cx->a, t->id, group_id, g);
+    int rc = STORE(cx, groups)->get(cx->st, cx->a, t->id, group_id, g);
     if (rc)
         return rc;
-    rc = OKTA_ST(cx)->user_get(cx->st, cx->a, t->id, user_id, u);
+    rc = STORE(cx, users)->get(cx->st, cx->a, t->id, user_id, u);
     if (rc)
         return rc;
-    return g->type == GROUP_BUILT_IN ? R_EFORBIDDEN : 0;
+    return g->type == STORE_GROUP_BUILT_IN ? R_EFORBIDDEN : 0;
 }
 
 int core_okta_member_add(struct core_ctx *cx, const struct store_team *t, const char *group_id,
                          const char *user_id)
 {
     struct store_group g;
-    struct store_okta_user u;
+    struct store_user_detail u;
     bool changed;
     int rc = core__begin(cx);
     if (rc)
         return rc;
     rc = member_target(cx, t, group_id, user_id, &g, &u);
     if (!rc)
-        rc = ST(cx)->member_add(cx->st, &g, &u.u, core_now_ms(), &changed);
+        rc = STORE(cx, members)->add(cx->st, &g, &u.u, core_now_ms(), &changed);
     return core__end(cx, rc);
 }
 
@@ -154,26 +153,26 @@ int core_okta_member_remove(struct core_ctx *cx, const struct store_team *t, con
                             const char *user_id)
 {
     struct store_group g;
-    struct store_okta_user u;
+    struct store_user_detail u;
     bool changed;
     int rc = core__begin(cx);
     if (rc)
         return rc;
     rc = member_target(cx, t, group_id, user_id, &g, &u);
     if (!rc)
-        rc = ST(cx)->member_remove(cx->st, &g, &u.u, core_now_ms(), &changed);
+        rc = STORE(cx, members)->remove(cx->st, &g, &u.u, core_now_ms(), &changed);
     return core__end(cx, rc);
 }
 
 int core_okta_group_users(struct core_ctx *cx, const struct store_team *t, const char *group_id,
-                          struct store_okta_query *q, struct store_okta_user **rows, size_t *n)
+                          struct store_query *q, struct store_user_detail **rows, size_t *n)
 {
     struct store_group g;
-    int rc = OKTA_ST(cx)->group_get(cx->st, cx->a, t->id, group_id, &g);
+    int rc = STORE(cx, groups)->get(cx->st, cx->a, t->id, group_id, &g);
     if (rc)
         return rc;
     q->team_id = t->id;
-    q->in_group_id = g.type == GROUP_BUILT_IN ? 0 : g.id; /* everyone: every live user */
+    q->in_group_id = g.type == STORE_GROUP_BUILT_IN ? 0 : g.id; /* everyone: every live user */
     q->deprovisioned = true; /* deprovisioned users stay members until deleted */
-    return OKTA_ST(cx)->user_list(cx->st, cx->a, q, rows, n);
+    return STORE(cx, users)->query(cx->st, cx->a, q, rows, n);
 }

@@ -5,30 +5,29 @@
 #include "core/internal.h"
 #include "core/okta.h"
 
-#define OKTA_ST(cx) ((cx)->st->okta)
 #define ASA_NAME_TRIES 1000
 
 static const char *const status_names[] = {
-    [USER_STAGED] = "STAGED",
-    [USER_PROVISIONED] = "PROVISIONED",
-    [USER_ACTIVE] = "ACTIVE",
-    [USER_RECOVERY] = "RECOVERY",
-    [USER_PASSWORD_EXPIRED] = "PASSWORD_EXPIRED",
-    [USER_LOCKED_OUT] = "LOCKED_OUT",
-    [USER_SUSPENDED] = "SUSPENDED",
-    [USER_DEPROVISIONED] = "DEPROVISIONED",
+    [STORE_USER_STAGED] = "STAGED",
+    [STORE_USER_PROVISIONED] = "PROVISIONED",
+    [STORE_USER_ACTIVE] = "ACTIVE",
+    [STORE_USER_RECOVERY] = "RECOVERY",
+    [STORE_USER_PASSWORD_EXPIRED] = "PASSWORD_EXPIRED",
+    [STORE_USER_LOCKED_OUT] = "LOCKED_OUT",
+    [STORE_USER_SUSPENDED] = "SUSPENDED",
+    [STORE_USER_DEPROVISIONED] = "DEPROVISIONED",
 };
 
 const char *core_okta_status_name(int status)
 {
-    if (status < 0 || status > USER_DEPROVISIONED)
+    if (status < 0 || status > STORE_USER_DEPROVISIONED)
         return "STAGED";
     return status_names[status];
 }
 
 int core_okta_status_from_name(struct slice s)
 {
-    for (int i = 0; i <= USER_DEPROVISIONED; i++)
+    for (int i = 0; i <= STORE_USER_DEPROVISIONED; i++)
         if (slice_eq_nocase(s, slice_from_cstr(status_names[i])))
             return i;
     return -1;
@@ -40,31 +39,32 @@ int core_okta_next_status(int cur, enum core_okta_op op, bool has_password, int 
     *next = cur;
     switch (op) {
     case CORE_OKTA_ACTIVATE:
-        if (cur == USER_ACTIVE)
+        if (cur == STORE_USER_ACTIVE)
             return R_EEXIST;
-        if (cur != USER_STAGED && cur != USER_PROVISIONED && cur != USER_DEPROVISIONED)
+        if (cur != STORE_USER_STAGED && cur != STORE_USER_PROVISIONED &&
+            cur != STORE_USER_DEPROVISIONED)
             return R_EFORBIDDEN;
-        *next = has_password ? USER_ACTIVE : USER_PROVISIONED;
+        *next = has_password ? STORE_USER_ACTIVE : STORE_USER_PROVISIONED;
         return 0;
     case CORE_OKTA_DEACTIVATE:
-        if (cur == USER_DEPROVISIONED)
+        if (cur == STORE_USER_DEPROVISIONED)
             return R_EFORBIDDEN;
-        *next = USER_DEPROVISIONED;
+        *next = STORE_USER_DEPROVISIONED;
         return 0;
     case CORE_OKTA_SUSPEND:
-        if (cur != USER_ACTIVE)
+        if (cur != STORE_USER_ACTIVE)
             return R_EINVAL;
-        *next = USER_SUSPENDED;
+        *next = STORE_USER_SUSPENDED;
         return 0;
     case CORE_OKTA_UNSUSPEND:
-        if (cur != USER_SUSPENDED)
+        if (cur != STORE_USER_SUSPENDED)
             return R_EINVAL;
-        *next = USER_ACTIVE;
+        *next = STORE_USER_ACTIVE;
         return 0;
     case CORE_OKTA_DELETE:
         /* two steps: deactivate first, delete for good the second time */
-        *hard = cur == USER_DEPROVISIONED;
-        *next = USER_DEPROVISIONED;
+        *hard = cur == STORE_USER_DEPROVISIONED;
+        *next = STORE_USER_DEPROVISIONED;
         return 0;
     }
     return R_EINVAL;
@@ -100,7 +100,7 @@ static int asa_name_for(struct core_ctx *cx, const struct store_team *t, const c
             i == 1 ? arena_strdup(cx->a, base) : arena_printf(cx->a, "%s-%d", base, i);
         if (!name)
             return R_ENOMEM;
-        int rc = ST(cx)->user_get_by_name(cx->st, cx->a, t->id, name, &u);
+        int rc = STORE(cx, users)->get_by_name(cx->st, cx->a, t->id, name, &u);
         if (rc == R_ENOTFOUND) {
             *out = name;
             return 0;
@@ -119,13 +119,14 @@ static int login_free(struct core_ctx *cx, const struct store_team *t, const cha
                       int64_t except)
 {
     bool taken;
-    int rc = OKTA_ST(cx)->user_login_taken(cx->st, t->id, login, except, &taken);
+    int rc = STORE(cx, users)->login_taken(cx->st, t->id, login, except, &taken);
     return rc ? rc : taken ? R_EEXIST : 0;
 }
 
 int core_okta_user_create(struct core_ctx *cx, const struct store_team *t,
                           const struct core_okta_user_in *in, bool activate,
-                          const char *const *group_ids, size_t ngroups, struct store_okta_user *out)
+                          const char *const *group_ids, size_t ngroups,
+                          struct store_user_detail *out)
 {
     const char *hash = NULL;
     int rc;
@@ -134,17 +135,17 @@ int core_okta_user_create(struct core_ctx *cx, const struct store_team *t,
     /* hashing is slow: before the write transaction */
     if (in->password && (rc = core_password_hash(cx->a, slice_from_cstr(in->password), &hash)))
         return rc;
-    int status = !activate ? USER_STAGED : hash ? USER_ACTIVE : USER_PROVISIONED;
+    int status = !activate ? STORE_USER_STAGED : hash ? STORE_USER_ACTIVE : STORE_USER_PROVISIONED;
     struct core_user_new nu = {
         .login = in->login,
         .email = in->email,
         .first_name = in->first_name,
         .last_name = in->last_name,
         .display_name = in->display_name,
-        .user_type = USER_HUMAN,
+        .user_type = STORE_USER_HUMAN,
         .status = status,
     };
-    struct store_okta_user ou = {0};
+    struct store_user_detail ou = {0};
     int64_t now;
     if ((rc = core__begin(cx)))
         return rc;
@@ -155,28 +156,28 @@ int core_okta_user_create(struct core_ctx *cx, const struct store_team *t,
     now = ou.u.created;
     if (in->profile_json) {
         ou.u.profile_json = in->profile_json;
-        if ((rc = OKTA_ST(cx)->user_update_profile(cx->st, &ou.u, now)))
+        if ((rc = STORE(cx, users)->update_profile(cx->st, &ou.u, now)))
             goto out;
     }
     if (hash) {
-        if ((rc = OKTA_ST(cx)->user_set_password(cx->st, ou.u.id, hash, now)))
+        if ((rc = STORE(cx, users)->set_password(cx->st, ou.u.id, hash, now)))
             goto out;
         ou.has_password = true;
         ou.password_changed = now;
     }
     if (activate) {
-        if ((rc = OKTA_ST(cx)->user_set_status(cx->st, ou.u.id, status, true, now)))
+        if ((rc = STORE(cx, users)->set_lifecycle(cx->st, ou.u.id, status, true, now)))
             goto out;
         ou.activated = now;
     }
     for (size_t i = 0; i < ngroups; i++) {
         struct store_group g;
         bool changed;
-        if ((rc = OKTA_ST(cx)->group_get(cx->st, cx->a, t->id, group_ids[i], &g)))
+        if ((rc = STORE(cx, groups)->get(cx->st, cx->a, t->id, group_ids[i], &g)))
             goto out;
-        if (g.type == GROUP_BUILT_IN)
+        if (g.type == STORE_GROUP_BUILT_IN)
             continue; /* every user is in it already */
-        if ((rc = ST(cx)->member_add(cx->st, &g, &ou.u, now, &changed)))
+        if ((rc = STORE(cx, members)->add(cx->st, &g, &ou.u, now, &changed)))
             goto out;
     }
 out:
@@ -187,16 +188,16 @@ out:
 }
 
 int core_okta_user_get(struct core_ctx *cx, const struct store_team *t, const char *id_or_login,
-                       struct store_okta_user *out)
+                       struct store_user_detail *out)
 {
-    return OKTA_ST(cx)->user_get(cx->st, cx->a, t->id, id_or_login, out);
+    return STORE(cx, users)->get(cx->st, cx->a, t->id, id_or_login, out);
 }
 
 int core_okta_user_update(struct core_ctx *cx, const struct store_team *t, const char *id_or_login,
-                          const struct core_okta_user_in *in, struct store_okta_user *out)
+                          const struct core_okta_user_in *in, struct store_user_detail *out)
 {
     const char *hash = NULL;
-    struct store_okta_user u;
+    struct store_user_detail u;
     int rc;
     if (!in->login)
         return R_EINVAL;
@@ -205,7 +206,7 @@ int core_okta_user_update(struct core_ctx *cx, const struct store_team *t, const
     int64_t now = core_now_ms();
     if ((rc = core__begin(cx)))
         return rc;
-    rc = OKTA_ST(cx)->user_get(cx->st, cx->a, t->id, id_or_login, &u);
+    rc = STORE(cx, users)->get(cx->st, cx->a, t->id, id_or_login, &u);
     if (!rc)
         rc = login_free(cx, t, in->login, u.u.id);
     if (!rc) {
@@ -217,10 +218,10 @@ int core_okta_user_update(struct core_ctx *cx, const struct store_team *t, const
         u.u.display_name = in->display_name;
         u.u.profile_json = in->profile_json;
         u.u.last_updated = now;
-        rc = OKTA_ST(cx)->user_update_profile(cx->st, &u.u, now);
+        rc = STORE(cx, users)->update_profile(cx->st, &u.u, now);
     }
     if (!rc && hash) {
-        rc = OKTA_ST(cx)->user_set_password(cx->st, u.u.id, hash, now);
+        rc = STORE(cx, users)->set_password(cx->st, u.u.id, hash, now);
         u.has_password = true;
         u.password_changed = now;
     }
@@ -231,9 +232,9 @@ int core_okta_user_update(struct core_ctx *cx, const struct store_team *t, const
 }
 
 int core_okta_user_lifecycle(struct core_ctx *cx, const struct store_team *t, const char *id,
-                             enum core_okta_op op, struct store_okta_user *out, bool *deleted)
+                             enum core_okta_op op, struct store_user_detail *out, bool *deleted)
 {
-    struct store_okta_user u;
+    struct store_user_detail u;
     int next;
     bool hard;
     int64_t now = core_now_ms();
@@ -241,23 +242,23 @@ int core_okta_user_lifecycle(struct core_ctx *cx, const struct store_team *t, co
     int rc = core__begin(cx);
     if (rc)
         return rc;
-    rc = OKTA_ST(cx)->user_get(cx->st, cx->a, t->id, id, &u);
+    rc = STORE(cx, users)->get(cx->st, cx->a, t->id, id, &u);
     if (!rc)
         rc = core_okta_next_status(u.u.status, op, u.has_password, &next, &hard);
     if (rc)
         goto out;
     if (hard) {
         /* the ASA view: deleted (soft, name reserved); the login becomes free */
-        rc = ST(cx)->member_remove_user(cx->st, &u.u, now);
+        rc = STORE(cx, members)->remove_user(cx->st, &u.u, now);
         if (!rc)
-            rc = ST(cx)->builtin_count_add(cx->st, t->id, -1, -1);
+            rc = STORE(cx, members)->builtin_count_add(cx->st, t->id, -1, -1);
         if (!rc)
-            rc = ST(cx)->user_update_status(cx->st, u.u.id, u.u.status, now, now);
+            rc = STORE(cx, users)->update_status(cx->st, u.u.id, u.u.status, now, now);
         *deleted = true;
         goto out;
     }
     if (next != u.u.status || op == CORE_OKTA_ACTIVATE) {
-        rc = OKTA_ST(cx)->user_set_status(cx->st, u.u.id, next, op == CORE_OKTA_ACTIVATE, now);
+        rc = STORE(cx, users)->set_lifecycle(cx->st, u.u.id, next, op == CORE_OKTA_ACTIVATE, now);
         if (op == CORE_OKTA_ACTIVATE)
             u.activated = now;
         u.u.status = next;
@@ -270,20 +271,22 @@ out:
     return rc;
 }
 
-int core_okta_user_list(struct core_ctx *cx, const struct store_okta_query *q,
-                        struct store_okta_user **rows, size_t *n)
+int core_okta_user_list(struct core_ctx *cx, const struct store_team *t, struct store_query *q,
+                        struct store_user_detail **rows, size_t *n)
 {
-    return OKTA_ST(cx)->user_list(cx->st, cx->a, q, rows, n);
+    q->team_id = t->id;
+    return STORE(cx, users)->query(cx->st, cx->a, q, rows, n);
 }
 
 int core_okta_user_groups(struct core_ctx *cx, const struct store_team *t, const char *id,
-                          struct store_okta_query *q, struct store_group **rows, size_t *n)
+                          struct store_query *q, struct store_group **rows, size_t *n)
 {
-    struct store_okta_user u;
-    int rc = OKTA_ST(cx)->user_get(cx->st, cx->a, t->id, id, &u);
+    struct store_user_detail u;
+    int rc = STORE(cx, users)->get(cx->st, cx->a, t->id, id, &u);
     if (rc)
         return rc;
     q->team_id = t->id;
     q->member_user_id = u.u.id;
-    return OKTA_ST(cx)->group_list(cx->st, cx->a, q, rows, NULL, n);
+    q->member_builtin = core__builtin_member(&u.u);
+    return STORE(cx, groups)->query(cx->st, cx->a, q, rows, NULL, n);
 }

@@ -33,17 +33,17 @@ void core__page_finish(const struct core_page_req *pr, const struct store_page *
     info->last_uuid = *n ? last_uuid : NULL;
 }
 
-int core_okta_cursor_valid(struct core_ctx *cx, const struct store_team *t,
-                           enum store_okta_kind kind, const char *id, bool *valid)
+int core_okta_cursor_valid(struct core_ctx *cx, const struct store_team *t, enum store_kind kind,
+                           const char *id, bool *valid)
 {
     static const char *const prefixes[] = {
-        [STORE_OKTA_GROUP] = "00g", [STORE_OKTA_USER] = "00u", [STORE_OKTA_APP] = "0oa"};
+        [STORE_KIND_GROUP] = "00g", [STORE_KIND_USER] = "00u", [STORE_KIND_APP] = "0oa"};
     *valid = false;
-    if (kind < STORE_OKTA_GROUP || kind > STORE_OKTA_APP || strlen(id) != 20 ||
+    if (kind < STORE_KIND_GROUP || kind > STORE_KIND_APP || strlen(id) != 20 ||
         memcmp(id, prefixes[kind], 3) != 0)
         return 0;
     for (const char *p = id; *p; p++)
         if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z')))
             return 0;
-    return cx->st->okta->id_known(cx->st, kind, t->id, id, valid);
+    return cx->st->ops->id_known(cx->st, kind, t->id, id, valid);
 }

@@ -5,8 +5,6 @@
 #include "core/internal.h"
 #include "core/project.h"
 
-#define PST(cx) ((cx)->st->project)
-
 bool core_selector_valid(struct slice s)
 {
     if (s.n == 0 || s.n > 1024)
@@ -136,11 +134,11 @@ int core_project_create(struct core_ctx *cx, const struct store_team *t,
         return rc;
     struct store_project existing;
     /* Only live projects hold their names: a deleted project's name may be reused. */
-    rc = PST(cx)->project_get_by_name(cx->st, cx->a, t->id, p.name, &existing);
+    rc = STORE(cx, projects)->get_by_name(cx->st, cx->a, t->id, p.name, &existing);
     if (rc == 0)
         rc = R_EEXIST;
     else if (rc == R_ENOTFOUND)
-        rc = PST(cx)->project_insert(cx->st, &p);
+        rc = STORE(cx, projects)->insert(cx->st, &p);
     rc = core__end(cx, rc);
     if (!rc)
         *out = p;
@@ -150,7 +148,7 @@ int core_project_create(struct core_ctx *cx, const struct store_team *t,
 int core_project_get(struct core_ctx *cx, const struct store_team *t, const char *name,
                      struct store_project *out)
 {
-    return PST(cx)->project_get_by_name(cx->st, cx->a, t->id, name, out);
+    return STORE(cx, projects)->get_by_name(cx->st, cx->a, t->id, name, out);
 }
 
 int core_project_update(struct core_ctx *cx, const struct store_team *t, const char *name,
@@ -160,7 +158,7 @@ int core_project_update(struct core_ctx *cx, const struct store_team *t, const c
     int rc = core__begin(cx);
     if (rc)
         return rc;
-    rc = PST(cx)->project_get_by_name(cx->st, cx->a, t->id, name, &p);
+    rc = STORE(cx, projects)->get_by_name(cx->st, cx->a, t->id, name, &p);
     if (rc)
         goto out;
     /* Clients send the name back (oktaasa, evansj); it cannot change. */
@@ -172,7 +170,7 @@ int core_project_update(struct core_ctx *cx, const struct store_team *t, const c
     }
     project_apply(in, &p);
     if (!(rc = project_check(&p, why)))
-        rc = PST(cx)->project_update(cx->st, &p);
+        rc = STORE(cx, projects)->update(cx->st, &p);
 out:
     return core__end(cx, rc);
 }
@@ -183,9 +181,9 @@ int core_project_delete(struct core_ctx *cx, const struct store_team *t, const c
     int rc = core__begin(cx);
     if (rc)
         return rc;
-    rc = PST(cx)->project_get_by_name(cx->st, cx->a, t->id, name, &p);
+    rc = STORE(cx, projects)->get_by_name(cx->st, cx->a, t->id, name, &p);
     if (!rc)
-        rc = PST(cx)->project_delete(cx->st, p.id, core_now_ms());
+        rc = STORE(cx, projects)->delete (cx->st, p.id, core_now_ms());
     return core__end(cx, rc);
 }
 
@@ -201,7 +199,7 @@ int core_project_list(struct core_ctx *cx, const struct store_team *t,
     } else {
         if (!core_uuid_valid(slice_from_cstr(pr->cursor)))
             return R_EINVAL;
-        rc = PST(cx)->project_get_by_uuid(cx->st, cx->a, t->id, pr->cursor, &cur);
+        rc = STORE(cx, projects)->get_by_uuid(cx->st, cx->a, t->id, pr->cursor, &cur);
         if (rc)
             return rc == R_ENOTFOUND ? R_EINVAL : rc;
         core__page_setup(pr, cur.name, pr->cursor, &sp);
@@ -211,7 +209,7 @@ int core_project_list(struct core_ctx *cx, const struct store_team *t,
         .contains = q->contains,
         .self_user_id = q->self_user_id,
     };
-    if ((rc = PST(cx)->project_list(cx->st, cx->a, &f, &sp, rows, n)))
+    if ((rc = STORE(cx, projects)->list(cx->st, cx->a, &f, &sp, rows, n)))
         return rc;
     size_t k = *n > sp.limit ? sp.limit : *n;
     core__page_finish(pr, &sp, n, k ? (*rows)[0].uuid : NULL, k ? (*rows)[k - 1].uuid : NULL, info);
@@ -225,14 +223,14 @@ static int pg_target(struct core_ctx *cx, const struct store_team *t, const char
                      const char *group, const char *group_id, struct store_project *p,
                      struct store_group *g)
 {
-    int rc = PST(cx)->project_get_by_name(cx->st, cx->a, t->id, project, p);
+    int rc = STORE(cx, projects)->get_by_name(cx->st, cx->a, t->id, project, p);
     if (rc)
         return rc;
     if (group)
-        return ST(cx)->group_get_by_name(cx->st, cx->a, t->id, group, false, g);
+        return STORE(cx, groups)->get_by_name(cx->st, cx->a, t->id, group, false, g);
     if (!group_id || !core_uuid_valid(slice_from_cstr(group_id)))
         return R_ENOTFOUND;
-    rc = ST(cx)->group_get_by_uuid(cx->st, cx->a, t->id, group_id, g);
+    rc = STORE(cx, groups)->get_by_uuid(cx->st, cx->a, t->id, group_id, g);
     return !rc && g->deleted_at ? R_ENOTFOUND : rc;
 }
 
@@ -254,7 +252,7 @@ int core_project_group_put(struct core_ctx *cx, const struct store_team *t, cons
         return rc;
     if ((rc = pg_target(cx, t, project, in->group, in->group_id, &p, &g)))
         goto out;
-    rc = PST(cx)->pg_get(cx->st, cx->a, p.id, g.id, &cur);
+    rc = STORE(cx, projects)->group_get(cx->st, cx->a, p.id, g.id, &cur);
     if (rc && rc != R_ENOTFOUND)
         goto out;
     if (must_exist && (rc == R_ENOTFOUND || cur.removed_at)) {
@@ -272,7 +270,7 @@ int core_project_group_put(struct core_ctx *cx, const struct store_team *t, cons
         .created = core_now_ms(),
     };
     memcpy(pg.group_uuid, g.uuid, sizeof(pg.group_uuid));
-    if ((rc = PST(cx)->pg_upsert(cx->st, &pg)))
+    if ((rc = STORE(cx, projects)->group_upsert(cx->st, &pg)))
         goto out;
     /* The group's attributes (profile_attributes), and a unix gid from the team counter if
      * it has none yet, so that reading assignments never has to write. */
@@ -288,7 +286,7 @@ int core_project_group_get(struct core_ctx *cx, const struct store_team *t, cons
     struct store_group g;
     int rc = pg_target(cx, t, project, group, NULL, &p, &g);
     if (!rc)
-        rc = PST(cx)->pg_get(cx->st, cx->a, p.id, g.id, out);
+        rc = STORE(cx, projects)->group_get(cx->st, cx->a, p.id, g.id, out);
     return !rc && out->removed_at ? R_ENOTFOUND : rc;
 }
 
@@ -303,11 +301,11 @@ int core_project_group_remove(struct core_ctx *cx, const struct store_team *t, c
         return rc;
     rc = pg_target(cx, t, project, group, NULL, &p, &g);
     if (!rc)
-        rc = PST(cx)->pg_get(cx->st, cx->a, p.id, g.id, &cur);
+        rc = STORE(cx, projects)->group_get(cx->st, cx->a, p.id, g.id, &cur);
     if (!rc && cur.removed_at)
         rc = R_ENOTFOUND;
     if (!rc)
-        rc = PST(cx)->pg_remove(cx->st, p.id, g.id, core_now_ms());
+        rc = STORE(cx, projects)->group_remove(cx->st, p.id, g.id, core_now_ms());
     return core__end(cx, rc);
 }
 
@@ -318,7 +316,7 @@ int core_project_group_list(struct core_ctx *cx, const struct store_team *t, con
 {
     struct store_project p;
     struct store_page sp;
-    int rc = PST(cx)->project_get_by_name(cx->st, cx->a, t->id, project, &p);
+    int rc = STORE(cx, projects)->get_by_name(cx->st, cx->a, t->id, project, &p);
     if (rc)
         return rc;
     if (!pr->cursor) {
@@ -328,7 +326,7 @@ int core_project_group_list(struct core_ctx *cx, const struct store_team *t, con
         struct store_group g;
         if (!core_uuid_valid(slice_from_cstr(pr->cursor)))
             return R_EINVAL;
-        rc = ST(cx)->group_get_by_uuid(cx->st, cx->a, t->id, pr->cursor, &g);
+        rc = STORE(cx, groups)->get_by_uuid(cx->st, cx->a, t->id, pr->cursor, &g);
         if (rc)
             return rc == R_ENOTFOUND ? R_EINVAL : rc;
         core__page_setup(pr, g.name, pr->cursor, &sp);
@@ -339,7 +337,7 @@ int core_project_group_list(struct core_ctx *cx, const struct store_team *t, con
         .create_server_group_only = q->create_server_group_only,
         .selectors = q->selectors,
     };
-    if ((rc = PST(cx)->pg_list(cx->st, cx->a, &f, &sp, rows, n)))
+    if ((rc = STORE(cx, projects)->group_list(cx->st, cx->a, &f, &sp, rows, n)))
         return rc;
     size_t k = *n > sp.limit ? sp.limit : *n;
     core__page_finish(pr, &sp, n, k ? (*rows)[0].group_uuid : NULL,
@@ -359,7 +357,7 @@ int core_enroll_token_create(struct core_ctx *cx, const struct store_team *t, co
     int rc = core__begin(cx);
     if (rc)
         return rc;
-    rc = PST(cx)->project_get_by_name(cx->st, cx->a, t->id, project, &p);
+    rc = STORE(cx, projects)->get_by_name(cx->st, cx->a, t->id, project, &p);
     struct store_enroll_token tok = {
         .project_id = p.id,
         .description = description,
@@ -373,7 +371,7 @@ int core_enroll_token_create(struct core_ctx *cx, const struct store_team *t, co
     if (!rc && !tok.secret)
         rc = R_ENOMEM;
     if (!rc)
-        rc = PST(cx)->token_insert(cx->st, &tok);
+        rc = STORE(cx, credentials)->enroll_insert(cx->st, &tok);
     rc = core__end(cx, rc);
     if (!rc)
         *out = tok;
@@ -385,7 +383,7 @@ static int token_target(struct core_ctx *cx, const struct store_team *t, const c
                         const char *id, struct store_enroll_token *out)
 {
     struct store_project p;
-    int rc = PST(cx)->project_get_by_name(cx->st, cx->a, t->id, project, &p);
+    int rc = STORE(cx, projects)->get_by_name(cx->st, cx->a, t->id, project, &p);
     if (rc)
         return rc;
     if (!core_uuid_valid(slice_from_cstr(id)))
@@ -393,7 +391,7 @@ static int token_target(struct core_ctx *cx, const struct store_team *t, const c
     char lower[37];
     memcpy(lower, id, sizeof(lower));
     core_uuid_lower(lower);
-    return PST(cx)->token_get(cx->st, cx->a, p.id, lower, out);
+    return STORE(cx, credentials)->enroll_get(cx->st, cx->a, p.id, lower, out);
 }
 
 int core_enroll_token_get(struct core_ctx *cx, const struct store_team *t, const char *project,
@@ -411,7 +409,7 @@ int core_enroll_token_delete(struct core_ctx *cx, const struct store_team *t, co
         return rc;
     rc = token_target(cx, t, project, id, &tok);
     if (!rc)
-        rc = PST(cx)->token_delete(cx->st, tok.id);
+        rc = STORE(cx, credentials)->enroll_delete(cx->st, tok.id);
     return core__end(cx, rc);
 }
 
@@ -422,7 +420,7 @@ int core_enroll_token_list(struct core_ctx *cx, const struct store_team *t, cons
     struct store_project p;
     struct store_page sp;
     struct store_enroll_token cur = {0};
-    int rc = PST(cx)->project_get_by_name(cx->st, cx->a, t->id, project, &p);
+    int rc = STORE(cx, projects)->get_by_name(cx->st, cx->a, t->id, project, &p);
     if (rc)
         return rc;
     if (!pr->cursor) {
@@ -430,13 +428,13 @@ int core_enroll_token_list(struct core_ctx *cx, const struct store_team *t, cons
     } else {
         if (!core_uuid_valid(slice_from_cstr(pr->cursor)))
             return R_EINVAL;
-        rc = PST(cx)->token_get(cx->st, cx->a, p.id, pr->cursor, &cur);
+        rc = STORE(cx, credentials)->enroll_get(cx->st, cx->a, p.id, pr->cursor, &cur);
         if (rc)
             return rc == R_ENOTFOUND ? R_EINVAL : rc;
         /* Tokens page by creation (row id); after_name only marks the cursor. */
         core__page_setup(pr, pr->cursor, pr->cursor, &sp);
     }
-    if ((rc = PST(cx)->token_list(cx->st, cx->a, p.id, &sp, cur.id, rows, n)))
+    if ((rc = STORE(cx, credentials)->enroll_list(cx->st, cx->a, p.id, &sp, cur.id, rows, n)))
         return rc;
     size_t k = *n > sp.limit ? sp.limit : *n;
     core__page_finish(pr, &sp, n, k ? (*rows)[0].uuid : NULL, k ? (*rows)[k - 1].uuid : NULL, info);

@@ -4,7 +4,7 @@
 #define ROSTER_CORE_PROJECT_H
 
 #include "core/core.h"
-#include "store/project.h"
+#include "store/store.h"
 
 /* Unix ids: what asa.md §3.5 allows, and where the team counters start (ASA's defaults). */
 #define CORE_UNIX_ID_MIN 100

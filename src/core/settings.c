@@ -4,8 +4,6 @@
 #include "core/internal.h"
 #include "core/project.h"
 
-#define PST(cx) ((cx)->st->project)
-
 /* Durations are seconds, in the ranges the OPA SDK documents. */
 #define CLIENT_SESSION_MIN 3600
 #define WEB_SESSION_MIN 1800
@@ -24,7 +22,7 @@ void core_settings_defaults(struct store_team_settings *s)
 int core_team_settings_get(struct core_ctx *cx, const struct store_team *t,
                            struct store_team_settings *out)
 {
-    int rc = PST(cx)->settings_get(cx->st, cx->a, t->id, out);
+    int rc = STORE(cx, teams)->settings_get(cx->st, cx->a, t->id, out);
     if (rc == R_ENOTFOUND) {
         core_settings_defaults(out);
         return 0;
@@ -90,7 +88,7 @@ int core_team_settings_update(struct core_ctx *cx, const struct store_team *t,
     TAKE(CORE_SF_INCLUDE_USER_SID, include_user_sid)
 #undef TAKE
     if (!(rc = settings_check(&s, why)))
-        rc = PST(cx)->settings_put(cx->st, t->id, &s);
+        rc = STORE(cx, teams)->settings_put(cx->st, t->id, &s);
 out:
     rc = core__end(cx, rc);
     if (!rc)
@@ -101,5 +99,5 @@ out:
 int core_team_stats(struct core_ctx *cx, const struct store_team *t, struct store_team_stats *out)
 {
     memset(out, 0, sizeof(*out));
-    return PST(cx)->team_stats(cx->st, t->id, out);
+    return STORE(cx, teams)->stats(cx->st, t->id, out);
 }

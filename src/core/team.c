@@ -8,7 +8,7 @@
 
 int core_team_get(struct core_ctx *cx, const char *name, struct store_team *out)
 {
-    return ST(cx)->team_get(cx->st, cx->a, name, out);
+    return STORE(cx, teams)->get(cx->st, cx->a, name, out);
 }
 
 static int new_group(struct core_ctx *cx, int64_t team_id, const char *name, unsigned roles,
@@ -26,7 +26,7 @@ static int new_group(struct core_ctx *cx, int64_t team_id, const char *name, uns
     };
     core_uuid(g.uuid);
     core_okta_id("00g", g.okta_id);
-    return ST(cx)->group_insert(cx->st, &g);
+    return STORE(cx, groups)->insert(cx->st, &g);
 }
 
 /* Inside a write transaction. */
@@ -34,11 +34,12 @@ static int team_create_tx(struct core_ctx *cx, const char *name, struct store_te
 {
     int64_t now = core_now_ms();
     struct store_team t = {.name = name, .created = now};
-    int rc = ST(cx)->team_insert(cx->st, &t);
+    int rc = STORE(cx, teams)->insert(cx->st, &t);
     if (!rc)
-        rc = new_group(cx, t.id, "everyone", 0, GROUP_BUILT_IN, GROUP_FLAG_UNDELETABLE, now);
+        rc = new_group(cx, t.id, "everyone", 0, STORE_GROUP_BUILT_IN, STORE_GROUP_UNDELETABLE, now);
     if (!rc)
-        rc = new_group(cx, t.id, "owners", ROLE_ALL, GROUP_OKTA, GROUP_FLAG_UNDELETABLE, now);
+        rc = new_group(cx, t.id, "owners", STORE_ROLE_ALL, STORE_GROUP_ORDINARY,
+                       STORE_GROUP_UNDELETABLE, now);
     if (!rc)
         *out = t;
     return rc;
@@ -67,7 +68,7 @@ static int key_create_tx(struct core_ctx *cx, const struct store_user *u, struct
     core_uuid(k->uuid);
     core_hash_secret(s, strlen(s), k->secret_hash);
     k->issued_at = core_now_ms();
-    int rc = ST(cx)->key_insert(cx->st, k);
+    int rc = STORE(cx, credentials)->key_insert(cx->st, k);
     if (!rc)
         *secret = s;
     return rc;
@@ -84,7 +85,7 @@ static int api_token_tx(struct core_ctx *cx, const struct store_user *u, const c
         return R_ENOMEM;
     unsigned char h[32];
     core_hash_secret(tok, strlen(tok), h);
-    int rc = ST(cx)->api_token_insert(cx->st, h, u->team_id, u->id, core_now_ms());
+    int rc = STORE(cx, credentials)->api_token_insert(cx->st, h, u->team_id, u->id, core_now_ms());
     if (!rc)
         *token = tok;
     return rc;
@@ -102,15 +103,15 @@ int core_bootstrap(struct core_ctx *cx, const char *team_name, struct core_boots
     int rc = core__begin(cx);
     if (rc)
         return rc;
-    rc = ST(cx)->team_get(cx->st, cx->a, team_name, &t);
+    rc = STORE(cx, teams)->get(cx->st, cx->a, team_name, &t);
     if (rc == R_ENOTFOUND)
         rc = team_create_tx(cx, team_name, &t);
     if (rc)
         goto out;
-    rc = ST(cx)->user_get_by_name(cx->st, cx->a, t.id, ADMIN_USER, &u);
+    rc = STORE(cx, users)->get_by_name(cx->st, cx->a, t.id, ADMIN_USER, &u);
     if (rc == R_ENOTFOUND) {
         struct core_user_new nu = {
-            .name = ADMIN_USER, .user_type = USER_SERVICE, .status = USER_ACTIVE};
+            .name = ADMIN_USER, .user_type = STORE_USER_SERVICE, .status = STORE_USER_ACTIVE};
         rc = core__user_create_tx(cx, &t, &nu, &u);
     }
     if (rc)
@@ -119,9 +120,9 @@ int core_bootstrap(struct core_ctx *cx, const char *team_name, struct core_boots
         rc = R_EFORBIDDEN;
         goto out;
     }
-    rc = ST(cx)->group_get_by_name(cx->st, cx->a, t.id, "owners", false, &owners);
+    rc = STORE(cx, groups)->get_by_name(cx->st, cx->a, t.id, "owners", false, &owners);
     if (!rc)
-        rc = ST(cx)->member_add(cx->st, &owners, &u, core_now_ms(), &changed);
+        rc = STORE(cx, members)->add(cx->st, &owners, &u, core_now_ms(), &changed);
     if (!rc)
         rc = key_create_tx(cx, &u, &k, &out->key_secret);
     if (!rc)
@@ -142,9 +143,9 @@ int core_api_token_create(struct core_ctx *cx, const char *team_name, const char
     int rc = core__begin(cx);
     if (rc)
         return rc;
-    rc = ST(cx)->team_get(cx->st, cx->a, team_name, &t);
+    rc = STORE(cx, teams)->get(cx->st, cx->a, team_name, &t);
     if (!rc)
-        rc = ST(cx)->user_get_by_name(cx->st, cx->a, t.id, user_name, &u);
+        rc = STORE(cx, users)->get_by_name(cx->st, cx->a, t.id, user_name, &u);
     if (!rc && u.deleted_at)
         rc = R_ENOTFOUND;
     if (!rc)
@@ -159,15 +160,16 @@ int core_key_create(struct core_ctx *cx, const struct store_team *t, const char 
     int rc = core__begin(cx);
     if (rc)
         return rc;
-    rc = ST(cx)->user_get_by_name(cx->st, cx->a, t->id, user_name, &u);
-    if (!rc && (u.user_type != USER_SERVICE || u.deleted_at))
+    rc = STORE(cx, users)->get_by_name(cx->st, cx->a, t->id, user_name, &u);
+    if (!rc && (u.user_type != STORE_USER_SERVICE || u.deleted_at))
         rc = R_ENOTFOUND;
     if (!rc)
         rc = key_create_tx(cx, &u, out, secret);
     /* Rotation, as ASA documents it: the user's older keys stop working after a grace
      * period that lets running clients switch over. */
     if (!rc)
-        rc = ST(cx)->key_expire_others(cx->st, u.id, out->id, out->issued_at + KEY_GRACE_MS);
+        rc = STORE(cx, credentials)
+                 ->key_expire_others(cx->st, u.id, out->id, out->issued_at + KEY_GRACE_MS);
     return core__end(cx, rc);
 }
 
@@ -175,12 +177,12 @@ int core_key_list(struct core_ctx *cx, const struct store_team *t, const char *u
                   struct store_key **rows, size_t *n)
 {
     struct store_user u;
-    int rc = ST(cx)->user_get_by_name(cx->st, cx->a, t->id, user_name, &u);
-    if (!rc && u.user_type != USER_SERVICE)
+    int rc = STORE(cx, users)->get_by_name(cx->st, cx->a, t->id, user_name, &u);
+    if (!rc && u.user_type != STORE_USER_SERVICE)
         rc = R_ENOTFOUND;
     if (rc)
         return rc;
-    return ST(cx)->key_list(cx->st, cx->a, u.id, rows, n);
+    return STORE(cx, credentials)->key_list(cx->st, cx->a, u.id, rows, n);
 }
 
 int core_key_delete(struct core_ctx *cx, const struct store_team *t, const char *user_name,
@@ -196,14 +198,14 @@ int core_key_delete(struct core_ctx *cx, const struct store_team *t, const char 
     int rc = core__begin(cx);
     if (rc)
         return rc;
-    rc = ST(cx)->user_get_by_name(cx->st, cx->a, t->id, user_name, &u);
-    if (!rc && u.user_type != USER_SERVICE)
+    rc = STORE(cx, users)->get_by_name(cx->st, cx->a, t->id, user_name, &u);
+    if (!rc && u.user_type != STORE_USER_SERVICE)
         rc = R_ENOTFOUND;
     if (!rc)
-        rc = ST(cx)->key_get(cx->st, t->id, lower, &k);
+        rc = STORE(cx, credentials)->key_get(cx->st, t->id, lower, &k);
     if (!rc && k.user_id != u.id)
         rc = R_ENOTFOUND;
     if (!rc)
-        rc = ST(cx)->key_delete(cx->st, k.id, core_now_ms());
+        rc = STORE(cx, credentials)->key_delete(cx->st, k.id, core_now_ms());
     return core__end(cx, rc);
 }

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "http/http.h"
-#include "net/net.h"
+#include "http/internal.h"
 #include "util/err.h"
 
 void http__resp_init(struct http_response *resp)

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "http/http.h"
-#include "net/net.h"
+#include "http/internal.h"
 #include "util/err.h"
 
 #define NET_ARENA_MAX (32u << 20) /* request-scoped memory a handler may use */

@@ -117,7 +117,7 @@ static inline struct store_user fx_user(struct fx *f, const char *name, int type
     struct core_user_new nu = {
         .name = name,
         .user_type = type,
-        .status = USER_ACTIVE,
+        .status = STORE_USER_ACTIVE,
     };
     struct store_user u;
     int rc = core_user_create(&f->cx, &f->team, &nu, &u);

@@ -102,7 +102,7 @@ static void test_render_live_group(void **state)
 static void test_render_group_roles_and_deleted(void **state)
 {
     struct fx *f = *state;
-    fx_group(f, "ops", ROLE_ALL);
+    fx_group(f, "ops", STORE_ROLE_ALL);
     struct store_group g = fx_group_get(f, "ops");
     json_t *j = render_group(&g);
     json_t *roles = json_object_get(j, "roles");
@@ -129,7 +129,7 @@ static void test_render_group_roles_and_deleted(void **state)
 static void test_render_service_user(void **state)
 {
     struct fx *f = *state;
-    fx_user(f, "robot", USER_SERVICE);
+    fx_user(f, "robot", STORE_USER_SERVICE);
     struct store_user u;
     assert_int_equal(core_user_get(&f->cx, &f->team, "robot", &u), 0);
     json_t *j = render_user(&u, FX_TEAM);
@@ -158,8 +158,8 @@ static void test_render_human_user(void **state)
         .email = "jdoe@example.com",
         .first_name = "John",
         .last_name = "Doe",
-        .user_type = USER_HUMAN,
-        .status = USER_ACTIVE,
+        .user_type = STORE_USER_HUMAN,
+        .status = STORE_USER_ACTIVE,
     };
     struct store_user u;
     assert_int_equal(core_user_create(&f->cx, &f->team, &nu, &u), 0);
@@ -176,8 +176,10 @@ static void test_render_human_user(void **state)
     json_decref(j);
 
     /* only a first name: no stray space */
-    struct core_user_new one = {
-        .name = "cher", .first_name = "Cher", .user_type = USER_HUMAN, .status = USER_ACTIVE};
+    struct core_user_new one = {.name = "cher",
+                                .first_name = "Cher",
+                                .user_type = STORE_USER_HUMAN,
+                                .status = STORE_USER_ACTIVE};
     assert_int_equal(core_user_create(&f->cx, &f->team, &one, &u), 0);
     assert_int_equal(core_user_get(&f->cx, &f->team, "cher", &u), 0);
     j = render_user(&u, FX_TEAM);
@@ -191,7 +193,7 @@ static void test_render_human_user(void **state)
 static void test_render_user_status(void **state)
 {
     struct fx *f = *state;
-    fx_user(f, "alice", USER_HUMAN);
+    fx_user(f, "alice", STORE_USER_HUMAN);
     struct store_user u;
     assert_int_equal(
         core_user_set_asa_status(&f->cx, &f->team, NULL, "alice", CORE_ASA_DISABLED, -1, &u), 0);
@@ -213,7 +215,7 @@ static void test_render_user_status(void **state)
 static void test_render_key(void **state)
 {
     struct fx *f = *state;
-    fx_user(f, "robot", USER_SERVICE);
+    fx_user(f, "robot", STORE_USER_SERVICE);
     struct store_key k;
     const char *secret;
     assert_int_equal(core_key_create(&f->cx, &f->team, "robot", &k, &secret), 0);

@@ -38,7 +38,7 @@ static void test_group_create_get(void **state)
 {
     struct fx *f = *state;
     int64_t before = core_now_ms();
-    struct store_group g = fx_group(f, "dev", ROLE_ACCESS_USER);
+    struct store_group g = fx_group(f, "dev", STORE_ROLE_ACCESS_USER);
     assert_true(core_uuid_valid(slice_from_cstr(g.uuid)));
     assert_memory_equal(g.okta_id, "00g", 3);
     assert_int_equal(strlen(g.okta_id), 20);
@@ -48,8 +48,8 @@ static void test_group_create_get(void **state)
     assert_string_equal(r.okta_id, g.okta_id);
     assert_string_equal(r.name, "dev");
     assert_int_equal(r.team_id, f->team.id);
-    assert_int_equal(r.roles, ROLE_ACCESS_USER);
-    assert_int_equal(r.type, GROUP_OKTA);
+    assert_int_equal(r.roles, STORE_ROLE_ACCESS_USER);
+    assert_int_equal(r.type, STORE_GROUP_ORDINARY);
     assert_int_equal(r.flags, 0);
     assert_int_equal(r.deleted_at, 0);
     assert_int_equal(r.users_count, 0);
@@ -95,25 +95,28 @@ static void test_group_set_roles(void **state)
 {
     struct fx *f = *state;
     fx_group(f, "dev", 0);
-    assert_int_equal(core_group_set_roles(&f->cx, &f->team, "dev", NULL, ROLE_ALL), 0);
-    assert_int_equal(fx_group_get(f, "dev").roles, ROLE_ALL);
-    assert_int_equal(core_group_set_roles(&f->cx, &f->team, "dev", NULL, ROLE_REPORTING_USER), 0);
-    assert_int_equal(fx_group_get(f, "dev").roles, ROLE_REPORTING_USER);
+    assert_int_equal(core_group_set_roles(&f->cx, &f->team, "dev", NULL, STORE_ROLE_ALL), 0);
+    assert_int_equal(fx_group_get(f, "dev").roles, STORE_ROLE_ALL);
+    assert_int_equal(core_group_set_roles(&f->cx, &f->team, "dev", NULL, STORE_ROLE_REPORTING_USER),
+                     0);
+    assert_int_equal(fx_group_get(f, "dev").roles, STORE_ROLE_REPORTING_USER);
     assert_int_equal(core_group_set_roles(&f->cx, &f->team, "dev", NULL, 0), 0);
     assert_int_equal(fx_group_get(f, "dev").roles, 0);
     assert_int_equal(core_group_set_roles(&f->cx, &f->team, "dev", NULL, 1u << 3), R_EINVAL);
-    assert_int_equal(core_group_set_roles(&f->cx, &f->team, "dev", NULL, ROLE_ALL | 16u), R_EINVAL);
+    assert_int_equal(core_group_set_roles(&f->cx, &f->team, "dev", NULL, STORE_ROLE_ALL | 16u),
+                     R_EINVAL);
     assert_int_equal(fx_group_get(f, "dev").roles, 0);
     assert_int_equal(core_group_set_roles(&f->cx, &f->team, "nope", NULL, 0), R_ENOTFOUND);
     /* the built-in group's roles can be changed */
-    assert_int_equal(core_group_set_roles(&f->cx, &f->team, "everyone", NULL, ROLE_ACCESS_USER), 0);
-    assert_int_equal(fx_group_get(f, "everyone").roles, ROLE_ACCESS_USER);
+    assert_int_equal(
+        core_group_set_roles(&f->cx, &f->team, "everyone", NULL, STORE_ROLE_ACCESS_USER), 0);
+    assert_int_equal(fx_group_get(f, "everyone").roles, STORE_ROLE_ACCESS_USER);
 }
 
 static void test_group_soft_delete_and_reuse(void **state)
 {
     struct fx *f = *state;
-    struct store_group old = fx_group(f, "dev", ROLE_ACCESS_USER);
+    struct store_group old = fx_group(f, "dev", STORE_ROLE_ACCESS_USER);
     size_t with;
     assert_int_equal(count_groups(f, 0, "dev", &with), 3);
     assert_int_equal(core_group_delete(&f->cx, &f->team, "dev"), 0);
@@ -165,7 +168,7 @@ static void test_group_soft_delete_and_reuse(void **state)
 static void test_group_protected(void **state)
 {
     struct fx *f = *state;
-    fx_user(f, "alice", USER_HUMAN);
+    fx_user(f, "alice", STORE_USER_HUMAN);
     assert_int_equal(core_group_delete(&f->cx, &f->team, "everyone"), R_EFORBIDDEN);
     assert_int_equal(core_group_delete(&f->cx, &f->team, "owners"), R_EFORBIDDEN);
     assert_int_equal(fx_group_get(f, "everyone").deleted_at, 0);
@@ -185,8 +188,8 @@ static void test_group_protected(void **state)
 static void test_member_counts(void **state)
 {
     struct fx *f = *state;
-    fx_user(f, "alice", USER_HUMAN);
-    fx_user(f, "robot", USER_SERVICE);
+    fx_user(f, "alice", STORE_USER_HUMAN);
+    fx_user(f, "robot", STORE_USER_SERVICE);
     struct store_group g0 = fx_group(f, "dev", 0);
     fx_sleep_ms(2);
     fx_member_add(f, "dev", "alice");
@@ -204,7 +207,7 @@ static void test_member_counts(void **state)
     assert_int_equal(g.human_count, 1);
 
     /* removing a non-member is an idempotent success */
-    fx_user(f, "bob", USER_HUMAN);
+    fx_user(f, "bob", STORE_USER_HUMAN);
     assert_int_equal(core_member_remove(&f->cx, &f->team, "dev", "bob"), 0);
     g = fx_group_get(f, "dev");
     assert_int_equal(g.users_count, 2);
@@ -227,9 +230,9 @@ static void test_member_counts(void **state)
 static void test_user_delete_leaves_groups(void **state)
 {
     struct fx *f = *state;
-    fx_user(f, "alice", USER_HUMAN);
-    fx_user(f, "robot", USER_SERVICE);
-    fx_user(f, "carol", USER_HUMAN);
+    fx_user(f, "alice", STORE_USER_HUMAN);
+    fx_user(f, "robot", STORE_USER_SERVICE);
+    fx_user(f, "carol", STORE_USER_HUMAN);
     fx_group(f, "dev", 0);
     fx_group(f, "ops", 0);
     fx_member_add(f, "dev", "alice");
@@ -271,8 +274,8 @@ static void test_user_delete_leaves_groups(void **state)
 static void test_group_delete_clears_members(void **state)
 {
     struct fx *f = *state;
-    fx_user(f, "alice", USER_HUMAN);
-    fx_user(f, "robot", USER_SERVICE);
+    fx_user(f, "alice", STORE_USER_HUMAN);
+    fx_user(f, "robot", STORE_USER_SERVICE);
     struct store_group old = fx_group(f, "dev", 0);
     fx_member_add(f, "dev", "alice");
     fx_member_add(f, "dev", "robot");
@@ -317,11 +320,11 @@ static void test_everyone_counts_live_users(void **state)
     char name[16];
     for (int i = 0; i < 7; i++) {
         snprintf(name, sizeof(name), "h%d", i);
-        fx_user(f, name, USER_HUMAN);
+        fx_user(f, name, STORE_USER_HUMAN);
     }
     for (int i = 0; i < 3; i++) {
         snprintf(name, sizeof(name), "s%d", i);
-        fx_user(f, name, USER_SERVICE);
+        fx_user(f, name, STORE_USER_SERVICE);
     }
     fx_user_delete(f, "h1");
     fx_user_delete(f, "s2");
@@ -338,7 +341,7 @@ static void test_everyone_counts_live_users(void **state)
     assert_int_equal(n, 8);
     size_t humans = 0;
     for (size_t i = 0; i < n; i++)
-        humans += rows[i].user_type == USER_HUMAN;
+        humans += rows[i].user_type == STORE_USER_HUMAN;
     struct store_group e = fx_group_get(f, "everyone");
     assert_int_equal(e.users_count, (int64_t)n);
     assert_int_equal(e.human_count, (int64_t)humans);

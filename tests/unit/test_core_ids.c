@@ -213,15 +213,15 @@ static void test_team_names(void **state)
 static void test_role_names_round_trip(void **state)
 {
     (void)state;
-    assert_int_equal(core_role_from_name(S("access_admin")), ROLE_ACCESS_ADMIN);
-    assert_int_equal(core_role_from_name(S("access_user")), ROLE_ACCESS_USER);
-    assert_int_equal(core_role_from_name(S("reporting_user")), ROLE_REPORTING_USER);
+    assert_int_equal(core_role_from_name(S("access_admin")), STORE_ROLE_ACCESS_ADMIN);
+    assert_int_equal(core_role_from_name(S("access_user")), STORE_ROLE_ACCESS_USER);
+    assert_int_equal(core_role_from_name(S("reporting_user")), STORE_ROLE_REPORTING_USER);
     assert_int_equal(core_role_from_name(S("Access_Admin")), 0);
     assert_int_equal(core_role_from_name(S("access_admin ")), 0);
     assert_int_equal(core_role_from_name(S("server_admin")), 0);
     assert_int_equal(core_role_from_name(S("")), 0);
 
-    for (unsigned mask = 0; mask <= ROLE_ALL; mask++) {
+    for (unsigned mask = 0; mask <= STORE_ROLE_ALL; mask++) {
         const char *names[3] = {NULL, NULL, NULL};
         size_t n = core_role_names(mask, names);
         assert_int_equal(n, (size_t)__builtin_popcount(mask));
@@ -237,11 +237,12 @@ static void test_role_names_order(void **state)
     (void)state;
     /* the seeds' order: access_user, reporting_user, access_admin */
     const char *names[3];
-    assert_int_equal(core_role_names(ROLE_ALL, names), 3);
+    assert_int_equal(core_role_names(STORE_ROLE_ALL, names), 3);
     assert_string_equal(names[0], "access_user");
     assert_string_equal(names[1], "reporting_user");
     assert_string_equal(names[2], "access_admin");
-    assert_int_equal(core_role_names(ROLE_ACCESS_ADMIN | ROLE_REPORTING_USER, names), 2);
+    assert_int_equal(core_role_names(STORE_ROLE_ACCESS_ADMIN | STORE_ROLE_REPORTING_USER, names),
+                     2);
     assert_string_equal(names[0], "reporting_user");
     assert_string_equal(names[1], "access_admin");
     assert_int_equal(core_role_names(0, names), 0);
@@ -256,10 +257,14 @@ static void test_asa_status_mapping(void **state)
         int okta;
         enum core_asa_status asa;
     } cases[] = {
-        {USER_STAGED, CORE_ASA_DISABLED},         {USER_PROVISIONED, CORE_ASA_DISABLED},
-        {USER_ACTIVE, CORE_ASA_ACTIVE},           {USER_RECOVERY, CORE_ASA_ACTIVE},
-        {USER_PASSWORD_EXPIRED, CORE_ASA_ACTIVE}, {USER_LOCKED_OUT, CORE_ASA_ACTIVE},
-        {USER_SUSPENDED, CORE_ASA_DISABLED},      {USER_DEPROVISIONED, CORE_ASA_DISABLED},
+        {STORE_USER_STAGED, CORE_ASA_DISABLED},
+        {STORE_USER_PROVISIONED, CORE_ASA_DISABLED},
+        {STORE_USER_ACTIVE, CORE_ASA_ACTIVE},
+        {STORE_USER_RECOVERY, CORE_ASA_ACTIVE},
+        {STORE_USER_PASSWORD_EXPIRED, CORE_ASA_ACTIVE},
+        {STORE_USER_LOCKED_OUT, CORE_ASA_ACTIVE},
+        {STORE_USER_SUSPENDED, CORE_ASA_DISABLED},
+        {STORE_USER_DEPROVISIONED, CORE_ASA_DISABLED},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct store_user u = {.status = cases[i].okta};
@@ -276,15 +281,15 @@ static void test_asa_status_mapping(void **state)
 static void test_asa_status_bit(void **state)
 {
     (void)state;
-    assert_int_equal(core_asa_status_bit(S("ACTIVE")), STORE_ASA_ACTIVE);
-    assert_int_equal(core_asa_status_bit(S("DISABLED")), STORE_ASA_DISABLED);
-    assert_int_equal(core_asa_status_bit(S("DELETED")), STORE_ASA_DELETED);
+    assert_int_equal(core_asa_status_bit(S("ACTIVE")), CORE_ASA_ACTIVE_BIT);
+    assert_int_equal(core_asa_status_bit(S("DISABLED")), CORE_ASA_DISABLED_BIT);
+    assert_int_equal(core_asa_status_bit(S("DELETED")), CORE_ASA_DELETED_BIT);
     assert_int_equal(core_asa_status_bit(S("active")), 0);
     assert_int_equal(core_asa_status_bit(S("SUSPENDED")), 0);
     assert_int_equal(core_asa_status_bit(S("ACTIVE,DISABLED")), 0);
     assert_int_equal(core_asa_status_bit(S("")), 0);
     /* the three bits are distinct */
-    assert_int_equal(STORE_ASA_ACTIVE | STORE_ASA_DISABLED | STORE_ASA_DELETED, 7);
+    assert_int_equal(CORE_ASA_ACTIVE_BIT | CORE_ASA_DISABLED_BIT | CORE_ASA_DELETED_BIT, 7);
 }
 
 int main(void)

@@ -68,53 +68,58 @@ static void test_status_transitions(void **state)
     (void)state;
     int next;
     bool hard;
-    assert_int_equal(core_okta_next_status(USER_STAGED, CORE_OKTA_ACTIVATE, true, &next, &hard), 0);
-    assert_int_equal(next, USER_ACTIVE);
-    assert_int_equal(core_okta_next_status(USER_STAGED, CORE_OKTA_ACTIVATE, false, &next, &hard),
-                     0);
-    assert_int_equal(next, USER_PROVISIONED);
-    assert_int_equal(core_okta_next_status(USER_ACTIVE, CORE_OKTA_ACTIVATE, true, &next, &hard),
-                     R_EEXIST);
-    assert_int_equal(core_okta_next_status(USER_SUSPENDED, CORE_OKTA_ACTIVATE, true, &next, &hard),
-                     R_EFORBIDDEN);
-    assert_int_equal(core_okta_next_status(USER_ACTIVE, CORE_OKTA_SUSPEND, true, &next, &hard), 0);
-    assert_int_equal(next, USER_SUSPENDED);
-    assert_int_equal(core_okta_next_status(USER_STAGED, CORE_OKTA_SUSPEND, true, &next, &hard),
-                     R_EINVAL);
-    assert_int_equal(core_okta_next_status(USER_SUSPENDED, CORE_OKTA_UNSUSPEND, true, &next, &hard),
-                     0);
-    assert_int_equal(next, USER_ACTIVE);
-    assert_int_equal(core_okta_next_status(USER_ACTIVE, CORE_OKTA_UNSUSPEND, true, &next, &hard),
-                     R_EINVAL);
-    assert_int_equal(core_okta_next_status(USER_ACTIVE, CORE_OKTA_DEACTIVATE, true, &next, &hard),
-                     0);
-    assert_int_equal(next, USER_DEPROVISIONED);
     assert_int_equal(
-        core_okta_next_status(USER_DEPROVISIONED, CORE_OKTA_DEACTIVATE, true, &next, &hard),
+        core_okta_next_status(STORE_USER_STAGED, CORE_OKTA_ACTIVATE, true, &next, &hard), 0);
+    assert_int_equal(next, STORE_USER_ACTIVE);
+    assert_int_equal(
+        core_okta_next_status(STORE_USER_STAGED, CORE_OKTA_ACTIVATE, false, &next, &hard), 0);
+    assert_int_equal(next, STORE_USER_PROVISIONED);
+    assert_int_equal(
+        core_okta_next_status(STORE_USER_ACTIVE, CORE_OKTA_ACTIVATE, true, &next, &hard), R_EEXIST);
+    assert_int_equal(
+        core_okta_next_status(STORE_USER_SUSPENDED, CORE_OKTA_ACTIVATE, true, &next, &hard),
         R_EFORBIDDEN);
-    assert_int_equal(core_okta_next_status(USER_ACTIVE, CORE_OKTA_DELETE, true, &next, &hard), 0);
+    assert_int_equal(
+        core_okta_next_status(STORE_USER_ACTIVE, CORE_OKTA_SUSPEND, true, &next, &hard), 0);
+    assert_int_equal(next, STORE_USER_SUSPENDED);
+    assert_int_equal(
+        core_okta_next_status(STORE_USER_STAGED, CORE_OKTA_SUSPEND, true, &next, &hard), R_EINVAL);
+    assert_int_equal(
+        core_okta_next_status(STORE_USER_SUSPENDED, CORE_OKTA_UNSUSPEND, true, &next, &hard), 0);
+    assert_int_equal(next, STORE_USER_ACTIVE);
+    assert_int_equal(
+        core_okta_next_status(STORE_USER_ACTIVE, CORE_OKTA_UNSUSPEND, true, &next, &hard),
+        R_EINVAL);
+    assert_int_equal(
+        core_okta_next_status(STORE_USER_ACTIVE, CORE_OKTA_DEACTIVATE, true, &next, &hard), 0);
+    assert_int_equal(next, STORE_USER_DEPROVISIONED);
+    assert_int_equal(
+        core_okta_next_status(STORE_USER_DEPROVISIONED, CORE_OKTA_DEACTIVATE, true, &next, &hard),
+        R_EFORBIDDEN);
+    assert_int_equal(core_okta_next_status(STORE_USER_ACTIVE, CORE_OKTA_DELETE, true, &next, &hard),
+                     0);
     assert_false(hard);
     assert_int_equal(
-        core_okta_next_status(USER_DEPROVISIONED, CORE_OKTA_DELETE, true, &next, &hard), 0);
+        core_okta_next_status(STORE_USER_DEPROVISIONED, CORE_OKTA_DELETE, true, &next, &hard), 0);
     assert_true(hard);
     /* the ASA view of each stored status (DESIGN.md §2) */
     struct store_user u = {0};
-    u.status = USER_SUSPENDED;
+    u.status = STORE_USER_SUSPENDED;
     assert_int_equal(core_user_asa_status(&u), CORE_ASA_DISABLED);
-    u.status = USER_LOCKED_OUT;
+    u.status = STORE_USER_LOCKED_OUT;
     assert_int_equal(core_user_asa_status(&u), CORE_ASA_ACTIVE);
-    assert_string_equal(core_okta_status_name(USER_PASSWORD_EXPIRED), "PASSWORD_EXPIRED");
-    assert_int_equal(core_okta_status_from_name(S("deprovisioned")), USER_DEPROVISIONED);
+    assert_string_equal(core_okta_status_name(STORE_USER_PASSWORD_EXPIRED), "PASSWORD_EXPIRED");
+    assert_int_equal(core_okta_status_from_name(S("deprovisioned")), STORE_USER_DEPROVISIONED);
     assert_int_equal(core_okta_status_from_name(S("NOPE")), -1);
 }
 
 static void test_users_and_groups_in_store(void **state)
 {
     struct fx *f = *state;
-    struct store_okta_user u, u2, got;
+    struct store_user_detail u, u2, got;
     struct core_okta_user_in in = {.login = "grace@example.com", .email = "grace@example.com"};
     assert_int_equal(core_okta_user_create(&f->cx, &f->team, &in, false, NULL, 0, &u), 0);
-    assert_int_equal(u.u.status, USER_STAGED);
+    assert_int_equal(u.u.status, STORE_USER_STAGED);
     assert_string_equal(u.u.name, "grace");
     struct core_okta_user_in dup = {.login = "GRACE@example.com", .email = "g@example.com"};
     assert_int_equal(core_okta_user_create(&f->cx, &f->team, &dup, false, NULL, 0, &u2), R_EEXIST);
@@ -122,12 +127,12 @@ static void test_users_and_groups_in_store(void **state)
         .login = "grace@other.example", .email = "g@example.com", .password = "Passw0rd!"};
     assert_int_equal(core_okta_user_create(&f->cx, &f->team, &other, true, NULL, 0, &u2), 0);
     assert_string_equal(u2.u.name, "grace-2"); /* made unique with a suffix */
-    assert_int_equal(u2.u.status, USER_ACTIVE);
+    assert_int_equal(u2.u.status, STORE_USER_ACTIVE);
     assert_true(u2.has_password);
 
     /* the built-in group refuses membership changes and renames */
     struct store_group everyone, g;
-    assert_int_equal(f->st->ops->group_get_builtin(f->st, &f->a, f->team.id, &everyone), 0);
+    assert_int_equal(f->st->groups->get_builtin(f->st, &f->a, f->team.id, &everyone), 0);
     assert_int_equal(core_okta_member_add(&f->cx, &f->team, everyone.okta_id, u.u.okta_id),
                      R_EFORBIDDEN);
     struct core_okta_group_in gi = {.name = S("Renamed")};
@@ -158,7 +163,7 @@ static void test_users_and_groups_in_store(void **state)
         core_okta_user_lifecycle(&f->cx, &f->team, u.u.okta_id, CORE_OKTA_DELETE, &got, &deleted),
         0);
     assert_false(deleted);
-    assert_int_equal(got.u.status, USER_DEPROVISIONED);
+    assert_int_equal(got.u.status, STORE_USER_DEPROVISIONED);
     assert_int_equal(
         core_okta_user_lifecycle(&f->cx, &f->team, u.u.okta_id, CORE_OKTA_DELETE, &got, &deleted),
         0);
@@ -194,10 +199,11 @@ static void test_builtin_names_reserved(void **state)
     }
     assert_false(core_group_name_reserved(S("everyone2")));
     assert_false(core_group_name_reserved(S("everyon")));
-    assert_int_equal(core_group_set_roles(&f->cx, &f->team, "Plain", "Plain", ROLE_ACCESS_USER), 0);
+    assert_int_equal(
+        core_group_set_roles(&f->cx, &f->team, "Plain", "Plain", STORE_ROLE_ACCESS_USER), 0);
     assert_int_equal(core_okta_group_get(&f->cx, &f->team, other.okta_id, &g), 0);
     assert_string_equal(g.name, "Plain");
-    assert_int_equal(g.roles, ROLE_ACCESS_USER);
+    assert_int_equal(g.roles, STORE_ROLE_ACCESS_USER);
 }
 
 /* Sleeps until the clock has moved past t (times are milliseconds). */
@@ -211,7 +217,7 @@ static int64_t after_ms(int64_t t)
 static int64_t builtin_members_updated(struct fx *f)
 {
     struct store_group e;
-    assert_int_equal(f->st->ops->group_get_builtin(f->st, &f->a, f->team.id, &e), 0);
+    assert_int_equal(f->st->groups->get_builtin(f->st, &f->a, f->team.id, &e), 0);
     return e.last_membership_updated;
 }
 
@@ -220,7 +226,7 @@ static int64_t builtin_members_updated(struct fx *f)
 static void test_builtin_members_updated(void **state)
 {
     struct fx *f = *state;
-    struct store_okta_user u, got;
+    struct store_user_detail u, got;
     struct store_group plain, g;
     struct core_okta_group_in pin = {.name = S("Plain")};
     assert_int_equal(core_okta_group_create(&f->cx, &f->team, &pin, &plain), 0);
@@ -248,11 +254,11 @@ static void test_builtin_members_updated(void **state)
 
     /* ASA: a human user's soft delete moves it; a service user (not an Okta member) does not */
     before = after_ms(t2);
-    fx_user(f, "hal", USER_HUMAN);
+    fx_user(f, "hal", STORE_USER_HUMAN);
     int64_t t3 = builtin_members_updated(f);
     assert_true(t3 >= before);
     after_ms(t3);
-    fx_user(f, "robot", USER_SERVICE);
+    fx_user(f, "robot", STORE_USER_SERVICE);
     assert_int_equal(builtin_members_updated(f), t3);
     before = after_ms(t3);
     fx_user_delete(f, "hal");
@@ -260,7 +266,7 @@ static void test_builtin_members_updated(void **state)
 
     /* the same value through every reader of the group */
     struct store_group e;
-    assert_int_equal(f->st->ops->group_get_builtin(f->st, &f->a, f->team.id, &e), 0);
+    assert_int_equal(f->st->groups->get_builtin(f->st, &f->a, f->team.id, &e), 0);
     assert_int_equal(core_okta_group_get(&f->cx, &f->team, e.okta_id, &g), 0);
     assert_int_equal(g.last_membership_updated, e.last_membership_updated);
     assert_int_equal(core_group_get(&f->cx, &f->team, "everyone", &g), 0);
@@ -286,35 +292,35 @@ static void test_cursors(void **state)
     assert_int_equal(core_okta_group_create(&f->cx, &other, &fin, &foreign), 0);
     bool valid;
     assert_int_equal(
-        core_okta_cursor_valid(&f->cx, &f->team, STORE_OKTA_GROUP, g[0].okta_id, &valid), 0);
+        core_okta_cursor_valid(&f->cx, &f->team, STORE_KIND_GROUP, g[0].okta_id, &valid), 0);
     assert_true(valid);
     const char *bad[] = {foreign.okta_id, "garbage", "00gAAAAAAAAAAAAAAAAA", "00g", ""};
     for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
         valid = true;
-        assert_int_equal(core_okta_cursor_valid(&f->cx, &f->team, STORE_OKTA_GROUP, bad[i], &valid),
+        assert_int_equal(core_okta_cursor_valid(&f->cx, &f->team, STORE_KIND_GROUP, bad[i], &valid),
                          0);
         assert_false(valid);
     }
     valid = true;
     assert_int_equal(
-        core_okta_cursor_valid(&f->cx, &f->team, STORE_OKTA_USER, g[0].okta_id, &valid), 0);
+        core_okta_cursor_valid(&f->cx, &f->team, STORE_KIND_USER, g[0].okta_id, &valid), 0);
     assert_false(valid);
 
     /* a page may end on a group deleted since: the cursor still works */
     assert_int_equal(core_okta_group_delete(&f->cx, &f->team, g[1].okta_id), 0);
     assert_int_equal(
-        core_okta_cursor_valid(&f->cx, &f->team, STORE_OKTA_GROUP, g[1].okta_id, &valid), 0);
+        core_okta_cursor_valid(&f->cx, &f->team, STORE_KIND_GROUP, g[1].okta_id, &valid), 0);
     assert_true(valid);
     struct store_group *rows;
     int64_t *counts;
     size_t n;
-    struct store_okta_query q = {.team_id = f->team.id, .after = g[1].okta_id, .limit = 10};
-    assert_int_equal(core_okta_group_list(&f->cx, &q, &rows, &counts, &n), 0);
+    struct store_query q = {.team_id = f->team.id, .after = g[1].okta_id, .limit = 10};
+    assert_int_equal(core_okta_group_list(&f->cx, &f->team, &q, &rows, &counts, &n), 0);
     assert_int_equal(n, 1);
     assert_string_equal(rows[0].okta_id, g[2].okta_id);
     /* another team's group gives no position in this team */
     q.after = foreign.okta_id;
-    assert_int_equal(core_okta_group_list(&f->cx, &q, &rows, &counts, &n), 0);
+    assert_int_equal(core_okta_group_list(&f->cx, &f->team, &q, &rows, &counts, &n), 0);
     assert_int_equal(n, 0);
 }
 

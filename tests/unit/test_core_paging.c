@@ -111,7 +111,7 @@ static int paging_setup(void **state)
         return -1;
     struct fx *f = *state;
     for (int i = 0; i < NUSERS; i++)
-        fx_user(f, user_name(f, i), i % 4 == 3 ? USER_SERVICE : USER_HUMAN);
+        fx_user(f, user_name(f, i), i % 4 == 3 ? STORE_USER_SERVICE : STORE_USER_HUMAN);
     /* created with the "big" and "half" groups counted in below: 25 groups in all */
     fx_group(f, "big", 0);
     fx_group(f, "half", 0);

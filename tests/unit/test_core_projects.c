@@ -354,8 +354,8 @@ static void test_attribute_ids_and_values(void **state)
     assert_string_equal(again[1].str, "sft_g");
 
     /* users: uid and gid from the counters; a uid set by hand is skipped by the counter */
-    fx_user(f, "u1", USER_HUMAN);
-    fx_user(f, "u2", USER_HUMAN);
+    fx_user(f, "u1", STORE_USER_HUMAN);
+    fx_user(f, "u2", STORE_USER_HUMAN);
     assert_int_equal(core_user_attrs(&f->cx, &f->team, "u1", all, &n), 0);
     assert_int_equal(n, 4);
     assert_string_equal(all[1].name, "unix_uid");
@@ -433,8 +433,8 @@ static void test_settings_and_stats(void **state)
 
     struct store_team_stats st;
     fx_group(f, "g1", 0);
-    fx_user(f, "h1", USER_HUMAN);
-    fx_user(f, "s1", USER_SERVICE);
+    fx_user(f, "h1", STORE_USER_HUMAN);
+    fx_user(f, "s1", STORE_USER_SERVICE);
     fx_project(f, "p1");
     fx_project(f, "p2");
     assert_int_equal(core_project_delete(&f->cx, &f->team, "p2"), 0);
@@ -449,7 +449,7 @@ static void test_settings_and_stats(void **state)
 static void test_list_plans(void **state)
 {
     struct fx *f = *state;
-    struct store_user u = fx_user(f, "u", USER_HUMAN);
+    struct store_user u = fx_user(f, "u", STORE_USER_HUMAN);
     struct store_project p0 = fx_project(f, P);
     fx_project(f, "q");
     fx_group(f, "g", 0);

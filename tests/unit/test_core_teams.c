@@ -27,7 +27,7 @@ static void test_team_create_builtin_groups(void **state)
     assert_int_equal(core_team_get(&f->cx, "nope", &t), R_ENOTFOUND);
 
     struct store_group everyone = fx_group_get(f, "everyone");
-    assert_int_equal(everyone.type, GROUP_BUILT_IN);
+    assert_int_equal(everyone.type, STORE_GROUP_BUILT_IN);
     assert_int_equal(everyone.roles, 0);
     assert_int_equal(everyone.users_count, 0);
     assert_int_equal(everyone.deleted_at, 0);
@@ -35,9 +35,9 @@ static void test_team_create_builtin_groups(void **state)
     assert_memory_equal(everyone.okta_id, "00g", 3);
 
     struct store_group owners = fx_group_get(f, "owners");
-    assert_int_equal(owners.type, GROUP_OKTA);
-    assert_int_equal(owners.roles, ROLE_ALL);
-    assert_true(owners.flags & GROUP_FLAG_UNDELETABLE);
+    assert_int_equal(owners.type, STORE_GROUP_ORDINARY);
+    assert_int_equal(owners.roles, STORE_ROLE_ALL);
+    assert_true(owners.flags & STORE_GROUP_UNDELETABLE);
     assert_int_equal(owners.users_count, 0);
     assert_string_not_equal(owners.uuid, everyone.uuid);
     assert_string_not_equal(owners.okta_id, everyone.okta_id);
@@ -108,7 +108,7 @@ static void test_bootstrap_twice(void **state)
     struct core_page_info info;
     assert_int_equal(core_group_users(&f->cx, &t, "owners", &uq, &pr, &rows, &n, &info), 0);
     assert_int_equal(n, 1);
-    assert_int_equal(rows[0].user_type, USER_SERVICE);
+    assert_int_equal(rows[0].user_type, STORE_USER_SERVICE);
     assert_int_equal(core_user_list(&f->cx, &t, &uq, &pr, &rows, &n, &info), 0);
     assert_int_equal(n, 1); /* one admin user, not two */
 
@@ -150,9 +150,9 @@ static void test_token_issue_and_bearer(void **state)
     assert_true(p.p.user_id > 0);
     assert_true(p.p.key_id > 0);
     assert_true(core_uuid_valid(slice_from_cstr(p.p.user_uuid)));
-    assert_int_equal(p.roles, ROLE_ALL); /* through owners */
-    assert_int_equal(core_require(&p, ROLE_ACCESS_ADMIN), 0);
-    assert_int_equal(core_require(&p, ROLE_REPORTING_USER), 0);
+    assert_int_equal(p.roles, STORE_ROLE_ALL); /* through owners */
+    assert_int_equal(core_require(&p, STORE_ROLE_ACCESS_ADMIN), 0);
+    assert_int_equal(core_require(&p, STORE_ROLE_REPORTING_USER), 0);
 
     /* the key records its use */
     struct store_key *keys;
@@ -240,7 +240,7 @@ static void test_ssws(void **state)
     struct core_principal p;
     assert_int_equal(core_auth_ssws(&f->cx, slice_from_cstr(b.api_token), &p), 0);
     assert_string_equal(p.p.team_name, FX_TEAM);
-    assert_int_equal(p.roles, ROLE_ALL);
+    assert_int_equal(p.roles, STORE_ROLE_ALL);
     const char *admin = p.p.user_name;
     assert_int_equal(core_auth_ssws(&f->cx, SLICE_LIT("garbage"), &p), R_EAUTH);
     assert_int_equal(core_auth_ssws(&f->cx, SLICE_LIT(""), &p), R_EAUTH);
@@ -262,29 +262,30 @@ static void test_principal_roles_follow_groups(void **state)
     struct core_bootstrap b;
     assert_int_equal(core_bootstrap(&f->cx, FX_TEAM, &b), 0);
     /* a service user outside owners starts with everyone's roles: none */
-    fx_user(f, "robot", USER_SERVICE);
+    fx_user(f, "robot", STORE_USER_SERVICE);
     const char *tok;
     assert_int_equal(core_api_token_create(&f->cx, FX_TEAM, "robot", &tok), 0);
     struct core_principal p;
     assert_int_equal(core_auth_ssws(&f->cx, slice_from_cstr(tok), &p), 0);
     assert_int_equal(p.roles, 0);
-    assert_int_equal(core_require(&p, ROLE_ALL), R_EFORBIDDEN);
+    assert_int_equal(core_require(&p, STORE_ROLE_ALL), R_EFORBIDDEN);
 
-    fx_group(f, "readers", ROLE_REPORTING_USER);
+    fx_group(f, "readers", STORE_ROLE_REPORTING_USER);
     fx_member_add(f, "readers", "robot");
     assert_int_equal(core_auth_ssws(&f->cx, slice_from_cstr(tok), &p), 0);
-    assert_int_equal(p.roles, ROLE_REPORTING_USER);
-    assert_int_equal(core_require(&p, ROLE_ACCESS_ADMIN), R_EFORBIDDEN);
+    assert_int_equal(p.roles, STORE_ROLE_REPORTING_USER);
+    assert_int_equal(core_require(&p, STORE_ROLE_ACCESS_ADMIN), R_EFORBIDDEN);
 
     /* everyone's roles apply to every user */
-    assert_int_equal(core_group_set_roles(&f->cx, &f->team, "everyone", NULL, ROLE_ACCESS_USER), 0);
+    assert_int_equal(
+        core_group_set_roles(&f->cx, &f->team, "everyone", NULL, STORE_ROLE_ACCESS_USER), 0);
     assert_int_equal(core_auth_ssws(&f->cx, slice_from_cstr(tok), &p), 0);
-    assert_int_equal(p.roles, ROLE_REPORTING_USER | ROLE_ACCESS_USER);
+    assert_int_equal(p.roles, STORE_ROLE_REPORTING_USER | STORE_ROLE_ACCESS_USER);
 
     /* a deleted group no longer grants its roles */
     assert_int_equal(core_group_delete(&f->cx, &f->team, "readers"), 0);
     assert_int_equal(core_auth_ssws(&f->cx, slice_from_cstr(tok), &p), 0);
-    assert_int_equal(p.roles, ROLE_ACCESS_USER);
+    assert_int_equal(p.roles, STORE_ROLE_ACCESS_USER);
 }
 
 int main(void)

@@ -16,7 +16,7 @@ static struct svc make_service(struct fx *f, const char *name)
 {
     struct svc s;
     int64_t exp;
-    fx_user(f, name, USER_SERVICE);
+    fx_user(f, name, STORE_USER_SERVICE);
     assert_int_equal(core_key_create(&f->cx, &f->team, name, &s.key, &s.secret), 0);
     assert_int_equal(
         core_token_issue(&f->cx, FX_TEAM, s.key.uuid, slice_from_cstr(s.secret), &s.token, &exp),
@@ -45,8 +45,8 @@ static void test_user_create_human_and_service(void **state)
         .email = "john.doe@example.com",
         .first_name = "John",
         .last_name = "Doe",
-        .user_type = USER_HUMAN,
-        .status = USER_ACTIVE,
+        .user_type = STORE_USER_HUMAN,
+        .status = STORE_USER_ACTIVE,
     };
     struct store_user u;
     assert_int_equal(core_user_create(&f->cx, &f->team, &nu, &u), 0);
@@ -64,8 +64,8 @@ static void test_user_create_human_and_service(void **state)
     assert_string_equal(r.first_name, "John");
     assert_string_equal(r.last_name, "Doe");
     assert_null(r.display_name);
-    assert_int_equal(r.user_type, USER_HUMAN);
-    assert_int_equal(r.status, USER_ACTIVE);
+    assert_int_equal(r.user_type, STORE_USER_HUMAN);
+    assert_int_equal(r.status, STORE_USER_ACTIVE);
     assert_int_equal(r.deleted_at, 0);
     assert_true(r.created > 0);
     assert_int_equal(core_user_asa_status(&r), CORE_ASA_ACTIVE);
@@ -78,9 +78,9 @@ static void test_user_create_human_and_service(void **state)
     core_uuid(other);
     assert_int_equal(core_user_get_by_uuid(&f->cx, &f->team, other, &by_uuid), R_ENOTFOUND);
 
-    struct store_user s = fx_user(f, "deploy-bot", USER_SERVICE);
+    struct store_user s = fx_user(f, "deploy-bot", STORE_USER_SERVICE);
     assert_int_equal(core_user_get(&f->cx, &f->team, "deploy-bot", &r), 0);
-    assert_int_equal(r.user_type, USER_SERVICE);
+    assert_int_equal(r.user_type, STORE_USER_SERVICE);
     assert_null(r.login);
     assert_string_not_equal(s.uuid, u.uuid);
     assert_int_equal(core_user_get(&f->cx, &f->team, "Deploy-bot", &r), R_ENOTFOUND);
@@ -100,18 +100,18 @@ static void test_user_create_rejects(void **state)
 {
     struct fx *f = *state;
     struct store_user u;
-    struct core_user_new bad_human = {.name = "-x", .user_type = USER_HUMAN};
+    struct core_user_new bad_human = {.name = "-x", .user_type = STORE_USER_HUMAN};
     assert_int_equal(core_user_create(&f->cx, &f->team, &bad_human, &u), R_EINVAL);
-    struct core_user_new space = {.name = "a b", .user_type = USER_HUMAN};
+    struct core_user_new space = {.name = "a b", .user_type = STORE_USER_HUMAN};
     assert_int_equal(core_user_create(&f->cx, &f->team, &space, &u), R_EINVAL);
     /* service users follow the ASA name rule: no leading '.' */
-    struct core_user_new bad_svc = {.name = ".bot", .user_type = USER_SERVICE};
+    struct core_user_new bad_svc = {.name = ".bot", .user_type = STORE_USER_SERVICE};
     assert_int_equal(core_user_create(&f->cx, &f->team, &bad_svc, &u), R_EINVAL);
-    struct core_user_new dot_human = {.name = ".bot", .user_type = USER_HUMAN};
+    struct core_user_new dot_human = {.name = ".bot", .user_type = STORE_USER_HUMAN};
     assert_int_equal(core_user_create(&f->cx, &f->team, &dot_human, &u), 0);
 
-    fx_user(f, "alice", USER_HUMAN);
-    struct core_user_new dup = {.name = "alice", .user_type = USER_SERVICE};
+    fx_user(f, "alice", STORE_USER_HUMAN);
+    struct core_user_new dup = {.name = "alice", .user_type = STORE_USER_SERVICE};
     assert_int_equal(core_user_create(&f->cx, &f->team, &dup, &u), R_EEXIST);
     assert_int_equal(fx_group_get(f, "everyone").users_count, 2); /* .bot and alice */
 }
@@ -120,11 +120,15 @@ static void test_login_unique_nocase(void **state)
 {
     struct fx *f = *state;
     struct store_user u;
-    struct core_user_new a = {
-        .name = "ann", .login = "Ann@Example.com", .user_type = USER_HUMAN, .status = USER_ACTIVE};
+    struct core_user_new a = {.name = "ann",
+                              .login = "Ann@Example.com",
+                              .user_type = STORE_USER_HUMAN,
+                              .status = STORE_USER_ACTIVE};
     assert_int_equal(core_user_create(&f->cx, &f->team, &a, &u), 0);
-    struct core_user_new b = {
-        .name = "ann2", .login = "ann@example.COM", .user_type = USER_HUMAN, .status = USER_ACTIVE};
+    struct core_user_new b = {.name = "ann2",
+                              .login = "ann@example.COM",
+                              .user_type = STORE_USER_HUMAN,
+                              .status = STORE_USER_ACTIVE};
     assert_int_equal(core_user_create(&f->cx, &f->team, &b, &u), R_EEXIST);
     /* nothing of the refused user remains, counts included */
     assert_int_equal(core_user_get(&f->cx, &f->team, "ann2", &u), R_ENOTFOUND);
@@ -138,12 +142,13 @@ static void test_login_unique_nocase(void **state)
 static void test_user_name_never_reused(void **state)
 {
     struct fx *f = *state;
-    struct store_user old = fx_user(f, "alice", USER_HUMAN);
+    struct store_user old = fx_user(f, "alice", STORE_USER_HUMAN);
     fx_user_delete(f, "alice");
     struct store_user u;
-    struct core_user_new again = {.name = "alice", .user_type = USER_HUMAN, .status = USER_ACTIVE};
+    struct core_user_new again = {
+        .name = "alice", .user_type = STORE_USER_HUMAN, .status = STORE_USER_ACTIVE};
     assert_int_equal(core_user_create(&f->cx, &f->team, &again, &u), R_EEXIST);
-    again.user_type = USER_SERVICE;
+    again.user_type = STORE_USER_SERVICE;
     assert_int_equal(core_user_create(&f->cx, &f->team, &again, &u), R_EEXIST);
     /* the deleted user is still there, as DELETED */
     assert_int_equal(core_user_get(&f->cx, &f->team, "alice", &u), 0);
@@ -163,48 +168,48 @@ static void test_user_name_never_reused(void **state)
 static void test_user_status_changes(void **state)
 {
     struct fx *f = *state;
-    fx_user(f, "alice", USER_HUMAN);
+    fx_user(f, "alice", STORE_USER_HUMAN);
     struct store_user u, r;
 
     assert_int_equal(set_status(f, NULL, "alice", CORE_ASA_DISABLED, &u), 0);
-    assert_int_equal(u.status, USER_SUSPENDED);
+    assert_int_equal(u.status, STORE_USER_SUSPENDED);
     assert_int_equal(core_user_asa_status(&u), CORE_ASA_DISABLED);
     assert_int_equal(core_user_get(&f->cx, &f->team, "alice", &r), 0);
-    assert_int_equal(r.status, USER_SUSPENDED);
+    assert_int_equal(r.status, STORE_USER_SUSPENDED);
     assert_int_equal(r.deleted_at, 0);
     assert_true(r.status_changed >= r.created);
 
     /* setting the status it already has is a success that changes nothing */
     assert_int_equal(set_status(f, NULL, "alice", CORE_ASA_DISABLED, &u), 0);
-    assert_int_equal(u.status, USER_SUSPENDED);
+    assert_int_equal(u.status, STORE_USER_SUSPENDED);
 
     assert_int_equal(set_status(f, NULL, "alice", CORE_ASA_ACTIVE, &u), 0);
-    assert_int_equal(u.status, USER_ACTIVE);
+    assert_int_equal(u.status, STORE_USER_ACTIVE);
     assert_int_equal(core_user_get(&f->cx, &f->team, "alice", &r), 0);
-    assert_int_equal(r.status, USER_ACTIVE);
+    assert_int_equal(r.status, STORE_USER_ACTIVE);
     assert_int_equal(core_user_asa_status(&r), CORE_ASA_ACTIVE);
 
     /* disabled users are listed by status; DELETED only when asked */
-    fx_user(f, "bob", USER_HUMAN);
-    fx_user(f, "carol", USER_HUMAN);
+    fx_user(f, "bob", STORE_USER_HUMAN);
+    fx_user(f, "carol", STORE_USER_HUMAN);
     assert_int_equal(set_status(f, NULL, "bob", CORE_ASA_DISABLED, &u), 0);
     fx_user_delete(f, "carol");
     struct core_page_req pr = {.count = 100};
     struct store_user *rows;
     size_t n;
     struct core_page_info info;
-    struct core_user_query q = {.status_mask = STORE_ASA_DISABLED};
+    struct core_user_query q = {.status_mask = CORE_ASA_DISABLED_BIT};
     assert_int_equal(core_user_list(&f->cx, &f->team, &q, &pr, &rows, &n, &info), 0);
     assert_int_equal(n, 1);
     assert_string_equal(rows[0].name, "bob");
-    q.status_mask = STORE_ASA_DELETED;
+    q.status_mask = CORE_ASA_DELETED_BIT;
     assert_int_equal(core_user_list(&f->cx, &f->team, &q, &pr, &rows, &n, &info), 0);
     assert_int_equal(n, 1);
     assert_string_equal(rows[0].name, "carol");
     q.status_mask = 0;
     assert_int_equal(core_user_list(&f->cx, &f->team, &q, &pr, &rows, &n, &info), 0);
     assert_int_equal(n, 2);
-    q.status_mask = STORE_ASA_ACTIVE | STORE_ASA_DISABLED | STORE_ASA_DELETED;
+    q.status_mask = CORE_ASA_ACTIVE_BIT | CORE_ASA_DISABLED_BIT | CORE_ASA_DELETED_BIT;
     assert_int_equal(core_user_list(&f->cx, &f->team, &q, &pr, &rows, &n, &info), 0);
     assert_int_equal(n, 3);
 
@@ -214,27 +219,27 @@ static void test_user_status_changes(void **state)
 static void test_user_status_type_filter(void **state)
 {
     struct fx *f = *state;
-    fx_user(f, "alice", USER_HUMAN);
-    fx_user(f, "robot", USER_SERVICE);
+    fx_user(f, "alice", STORE_USER_HUMAN);
+    fx_user(f, "robot", STORE_USER_SERVICE);
     struct store_user u;
     /* PUT service_users/{u} does not reach a human, and the reverse */
     assert_int_equal(core_user_set_asa_status(&f->cx, &f->team, NULL, "alice", CORE_ASA_DISABLED,
-                                              USER_SERVICE, &u),
+                                              STORE_USER_SERVICE, &u),
                      R_ENOTFOUND);
     assert_int_equal(core_user_set_asa_status(&f->cx, &f->team, NULL, "robot", CORE_ASA_DISABLED,
-                                              USER_HUMAN, &u),
+                                              STORE_USER_HUMAN, &u),
                      R_ENOTFOUND);
     assert_int_equal(core_user_get(&f->cx, &f->team, "alice", &u), 0);
-    assert_int_equal(u.status, USER_ACTIVE);
+    assert_int_equal(u.status, STORE_USER_ACTIVE);
     assert_int_equal(core_user_set_asa_status(&f->cx, &f->team, NULL, "robot", CORE_ASA_DISABLED,
-                                              USER_SERVICE, &u),
+                                              STORE_USER_SERVICE, &u),
                      0);
 }
 
 static void test_deleted_user_is_final(void **state)
 {
     struct fx *f = *state;
-    fx_user(f, "alice", USER_HUMAN);
+    fx_user(f, "alice", STORE_USER_HUMAN);
     fx_user_delete(f, "alice");
     struct store_user u;
     assert_int_equal(set_status(f, NULL, "alice", CORE_ASA_ACTIVE, &u), R_EINVAL);
@@ -261,11 +266,11 @@ static void test_principal_cannot_disable_itself(void **state)
     assert_int_equal(set_status(f, &me, self, CORE_ASA_DISABLED, &u), R_EFORBIDDEN);
     assert_int_equal(set_status(f, &me, self, CORE_ASA_DELETED, &u), R_EFORBIDDEN);
     assert_int_equal(core_user_get(&f->cx, &f->team, self, &u), 0);
-    assert_int_equal(u.status, USER_ACTIVE);
+    assert_int_equal(u.status, STORE_USER_ACTIVE);
     assert_int_equal(u.deleted_at, 0);
     assert_int_equal(bearer(f, tok), 0);
     /* it may disable someone else */
-    fx_user(f, "alice", USER_HUMAN);
+    fx_user(f, "alice", STORE_USER_HUMAN);
     assert_int_equal(set_status(f, &me, "alice", CORE_ASA_DISABLED, &u), 0);
 }
 
@@ -335,7 +340,7 @@ static void test_key_delete_kills_tokens(void **state)
 
     /* deleting again, a stranger's key, a bad id */
     assert_int_equal(core_key_delete(&f->cx, &f->team, "robot", s.key.uuid), R_ENOTFOUND);
-    fx_user(f, "other-bot", USER_SERVICE);
+    fx_user(f, "other-bot", STORE_USER_SERVICE);
     assert_int_equal(core_key_delete(&f->cx, &f->team, "other-bot", k2.uuid), R_ENOTFOUND);
     assert_int_equal(core_key_delete(&f->cx, &f->team, "robot", "nope"), R_ENOTFOUND);
     assert_int_equal(core_key_delete(&f->cx, &f->team, "nobody", k2.uuid), R_ENOTFOUND);
@@ -394,7 +399,7 @@ static void test_key_rotation(void **state)
 static void test_keys_only_for_live_service_users(void **state)
 {
     struct fx *f = *state;
-    fx_user(f, "alice", USER_HUMAN);
+    fx_user(f, "alice", STORE_USER_HUMAN);
     struct store_key k;
     const char *sec;
     struct store_key *keys;
@@ -402,7 +407,7 @@ static void test_keys_only_for_live_service_users(void **state)
     assert_int_equal(core_key_create(&f->cx, &f->team, "alice", &k, &sec), R_ENOTFOUND);
     assert_int_equal(core_key_list(&f->cx, &f->team, "alice", &keys, &n), R_ENOTFOUND);
     assert_int_equal(core_key_create(&f->cx, &f->team, "nobody", &k, &sec), R_ENOTFOUND);
-    fx_user(f, "robot", USER_SERVICE);
+    fx_user(f, "robot", STORE_USER_SERVICE);
     assert_int_equal(core_key_list(&f->cx, &f->team, "robot", &keys, &n), 0);
     assert_int_equal(n, 0);
     fx_user_delete(f, "robot");
@@ -412,7 +417,7 @@ static void test_keys_only_for_live_service_users(void **state)
 static void test_expired_credentials(void **state)
 {
     struct fx *f = *state;
-    const struct store_ops *ops = f->st->ops;
+    const struct store_credential_ops *ops = f->st->credentials;
     int64_t now = core_now_ms();
 
     /* a key past its expiry: its tokens stop working and it issues no new ones */

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "http/http.h"
-#include "net/net.h"
+#include "http/internal.h"
 #include "util/err.h"
 
 static struct arena A;

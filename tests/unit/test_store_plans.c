@@ -20,10 +20,10 @@ static void run_every_listing(struct fx *f)
     struct store_group *g;
     struct store_user *u;
     size_t n;
-    fx_group(f, "alpha", ROLE_ACCESS_USER);
+    fx_group(f, "alpha", STORE_ROLE_ACCESS_USER);
     fx_group(f, "beta", 0);
-    fx_user(f, "ann", USER_HUMAN);
-    fx_user(f, "svc", USER_SERVICE);
+    fx_user(f, "ann", STORE_USER_HUMAN);
+    fx_user(f, "svc", STORE_USER_SERVICE);
     fx_member_add(f, "alpha", "ann");
     fx_member_add(f, "alpha", "svc");
     struct store_group first = fx_group_get(f, "alpha");
@@ -44,9 +44,9 @@ static void run_every_listing(struct fx *f)
         {.starts_with = "a"},
         {.starts_with = "\u212A"}, /* KELVIN SIGN, folds to k */
         {.contains = "Ä"},
-        {.type_mask = 1u << USER_HUMAN},
-        {.status_mask = STORE_ASA_ACTIVE | STORE_ASA_DELETED},
-        {.status_mask = STORE_ASA_DISABLED},
+        {.type_mask = 1u << STORE_USER_HUMAN},
+        {.status_mask = CORE_ASA_ACTIVE_BIT | CORE_ASA_DELETED_BIT},
+        {.status_mask = CORE_ASA_DISABLED_BIT},
     };
     for (int desc = 0; desc < 2; desc++) {
         for (int cur = 0; cur < 3; cur++) {
@@ -94,8 +94,8 @@ static void test_starts_with_uses_folded_index(void **state)
     struct store_user *u;
     size_t n;
     fx_group(f, "alpha", 0);
-    fx_user(f, "Kim", USER_HUMAN);
-    fx_user(f, "ann", USER_HUMAN);
+    fx_user(f, "Kim", STORE_USER_HUMAN);
+    fx_user(f, "ann", STORE_USER_HUMAN);
     struct core_user_query q = {.starts_with = "\u212Ai"};
     assert_int_equal(core_user_list(&f->cx, &f->team, &q, &pr, &u, &n, &info), 0);
     assert_int_equal(n, 1);
@@ -118,14 +118,14 @@ static void test_plan_check_can_fail(void **state)
     struct store_user_filter uf = {.team_id = f->team.id};
     struct store_page pg = {.limit = 5};
     size_t n;
-    assert_int_equal(f->st->ops->user_list(f->st, &f->a, &uf, &pg, &u, &n), 0);
+    assert_int_equal(f->st->users->list(f->st, &f->a, &uf, &pg, &u, &n), 0);
     char report[4096];
     /* no exemption: the query above is index-served, so nothing is flagged … */
     assert_int_equal(store_sqlite_plan_check(f->st, NULL, 0, report, sizeof(report)), 0);
     /* … while a statement sorting on an unindexed column is. */
     struct store_group *g;
     struct store_group_filter gf = {.team_id = f->team.id, .member_user_id = 1};
-    assert_int_equal(f->st->ops->group_list(f->st, &f->a, &gf, &pg, &g, &n), 0);
+    assert_int_equal(f->st->groups->list(f->st, &f->a, &gf, &pg, &g, &n), 0);
     assert_true(store_sqlite_plan_check(f->st, NULL, 0, report, sizeof(report)) > 0);
     assert_non_null(strstr(report, "TEMP B-TREE"));
 }

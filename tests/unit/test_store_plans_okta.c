@@ -41,7 +41,7 @@ static const char *const allowed[] = {
 
 struct seed {
     struct store_group groups[NGROUPS];
-    struct store_okta_user users[NUSERS];
+    struct store_user_detail users[NUSERS];
     struct store_group everyone;
     struct store_app app;
 };
@@ -69,7 +69,7 @@ static void seed(struct fx *f, struct seed *s)
                 core_okta_member_add(&f->cx, &f->team, s->groups[g].okta_id, s->users[i].u.okta_id),
                 0);
     }
-    assert_int_equal(f->st->ops->group_get_builtin(f->st, &f->a, f->team.id, &s->everyone), 0);
+    assert_int_equal(f->st->groups->get_builtin(f->st, &f->a, f->team.id, &s->everyone), 0);
     s->app = (struct store_app){
         .name = "bookmark", .label = "Bookmark", .sign_on_mode = "BOOKMARK", .active = true};
     assert_int_equal(core_okta_app_create(&f->cx, &f->team, &s->app), 0);
@@ -84,32 +84,13 @@ static void seed(struct fx *f, struct seed *s)
     }
 }
 
-/* Parses an Okta filter/search and turns dates, statuses and group types into the numbers
- * the store compares (what api/okta/page.c does for a request). */
-static void normalise(struct expr *e, bool users)
+/* The query model of a sortBy (what api/okta/page.c passes down). */
+static struct store_sort sort_of(enum okta_expr_ctx ctx, const char *by, bool desc)
 {
-    if (!e)
-        return;
-    if (e->kind != EXPR_CMP) {
-        normalise(e->left, users);
-        normalise(e->right, users);
-        return;
-    }
-    if (e->vtype != EXPR_VAL_STRING)
-        return;
-    if (okta_expr_is_date_attr(e->attr)) {
-        int64_t ms;
-        assert_int_equal(okta_parse_time(e->str, &ms), 0);
-        e->vtype = EXPR_VAL_NUMBER;
-        e->num = (double)ms;
-    } else if (slice_eq_cstr(e->attr, "status")) {
-        /* users (an app's status is a number too; for a plan any number will do) */
-        e->vtype = EXPR_VAL_NUMBER;
-        e->num = core_okta_status_from_name(e->str);
-    } else if (!users && slice_eq_cstr(e->attr, "type")) {
-        e->vtype = EXPR_VAL_NUMBER;
-        e->num = slice_eq_cstr(e->str, "BUILT_IN") ? GROUP_BUILT_IN : GROUP_OKTA;
-    }
+    struct store_sort sort = {.desc = desc};
+    if (by)
+        assert_int_equal(okta_query_attr(ctx, slice_from_cstr(by), &sort.field, &sort.member), 0);
+    return sort;
 }
 
 static const struct expr *parse(struct fx *f, enum okta_expr_ctx ctx, const char *text)
@@ -120,7 +101,7 @@ static const struct expr *parse(struct fx *f, enum okta_expr_ctx ctx, const char
         return NULL;
     if (okta_expr_parse(&f->a, slice_from_cstr(text), ctx, 0, &e, &err) != 0)
         fail_msg("okta_expr_parse(%s): %s %s", text, err.summary, err.detail);
-    normalise(e, ctx == OKTA_EXPR_USER_FILTER || ctx == OKTA_EXPR_USER_SEARCH);
+    assert_int_equal(okta_query_map(e, ctx), 0); /* as api/okta/page.c */
     return e;
 }
 
@@ -213,17 +194,16 @@ static void run_group_shapes(struct fx *f, size_t from, size_t to)
                 continue; /* q is neither pageable nor sortable */
             if (desc && !sh->sort_by)
                 continue; /* sortOrder needs sortBy */
-            struct store_okta_query q = {
+            struct store_query q = {
                 .team_id = f->team.id,
                 .expr = parse(f, sh->ctx, sh->expr),
                 .q = sh->q,
                 .after = after ? cursor : NULL,
                 .limit = 5,
-                .sort_by = sh->sort_by,
-                .desc = desc,
+                .sort = sort_of(sh->ctx, sh->sort_by, desc),
                 .with_apps_count = stats,
             };
-            assert_int_equal(core_okta_group_list(&f->cx, &q, &rows, &counts, &n), 0);
+            assert_int_equal(core_okta_group_list(&f->cx, &f->team, &q, &rows, &counts, &n), 0);
         }
         check_plans(f);
     }
@@ -250,7 +230,7 @@ static void test_user_groups(void **state)
     struct store_group *rows;
     size_t n;
     for (int after = 0; after < 2; after++) {
-        struct store_okta_query q = {.limit = 3, .after = after ? s.groups[4].okta_id : NULL};
+        struct store_query q = {.limit = 3, .after = after ? s.groups[4].okta_id : NULL};
         assert_int_equal(
             core_okta_user_groups(&f->cx, &f->team, s.users[0].u.okta_id, &q, &rows, &n), 0);
         assert_true(n > 0);
@@ -295,7 +275,7 @@ static void test_user_lists(void **state)
     struct fx *f = *state;
     struct seed s;
     seed(f, &s);
-    struct store_okta_user *rows;
+    struct store_user_detail *rows;
     size_t n;
     const char *cursor = s.users[NUSERS / 2].u.okta_id;
     for (size_t i = 0; i < sizeof(user_shapes) / sizeof(user_shapes[0]); i++) {
@@ -306,17 +286,16 @@ static void test_user_lists(void **state)
                 continue;
             if (desc && !sh->sort_by)
                 continue;
-            struct store_okta_query q = {
+            struct store_query q = {
                 .team_id = f->team.id,
                 .expr = parse(f, sh->ctx, sh->expr),
                 .q = sh->q,
                 .after = after ? cursor : NULL,
                 .limit = 5,
-                .sort_by = sh->sort_by,
-                .desc = desc,
+                .sort = sort_of(sh->ctx, sh->sort_by, desc),
                 .deprovisioned = sh->expr != NULL, /* as api/okta/users.c */
             };
-            assert_int_equal(core_okta_user_list(&f->cx, &q, &rows, &n), 0);
+            assert_int_equal(core_okta_user_list(&f->cx, &f->team, &q, &rows, &n), 0);
         }
         check_plans(f);
     }
@@ -370,21 +349,21 @@ static void test_searches_use_folded_indexes(void **state)
     char report[8192];
     for (size_t i = 0; i < sizeof(fold_shapes) / sizeof(fold_shapes[0]); i++) {
         const struct fold_shape *sh = &fold_shapes[i];
-        struct store_okta_query q = {
+        struct store_query q = {
             .team_id = f->team.id,
             .expr = parse(f, sh->ctx, sh->expr),
             .q = sh->q,
             .limit = 5,
             .deprovisioned = sh->expr != NULL,
         };
-        struct store_okta_user *users;
+        struct store_user_detail *users;
         struct store_group *groups;
         int64_t *counts;
         size_t n;
         if (sh->users)
-            assert_int_equal(core_okta_user_list(&f->cx, &q, &users, &n), 0);
+            assert_int_equal(core_okta_user_list(&f->cx, &f->team, &q, &users, &n), 0);
         else
-            assert_int_equal(core_okta_group_list(&f->cx, &q, &groups, &counts, &n), 0);
+            assert_int_equal(core_okta_group_list(&f->cx, &f->team, &q, &groups, &counts, &n), 0);
         int missing =
             store_sqlite_plan_uses(f->st, sh->fragment, sh->index, report, sizeof(report));
         if (missing)
@@ -407,12 +386,12 @@ static void test_group_members(void **state)
     struct fx *f = *state;
     struct seed s;
     seed(f, &s);
-    struct store_okta_user *rows;
+    struct store_user_detail *rows;
     size_t n;
     const char *gids[] = {s.groups[0].okta_id, s.everyone.okta_id};
     for (size_t g = 0; g < 2; g++) {
         for (int after = 0; after < 2; after++) {
-            struct store_okta_query q = {.limit = 3, .after = after ? s.users[4].u.okta_id : NULL};
+            struct store_query q = {.limit = 3, .after = after ? s.users[4].u.okta_id : NULL};
             assert_int_equal(core_okta_group_users(&f->cx, &f->team, gids[g], &q, &rows, &n), 0);
             assert_true(n > 0);
         }
@@ -441,7 +420,7 @@ static void test_app_lists(void **state)
     for (size_t i = 0; i < sizeof(app_filters) / sizeof(app_filters[0]); i++) {
         for (int v = 0; v < 8; v++) {
             bool after = v & 1, in_group = v & 2, q = v & 4;
-            struct store_okta_query oq = {
+            struct store_query oq = {
                 .expr = parse(f, OKTA_EXPR_APP_FILTER, app_filters[i]),
                 .q = q ? "book" : NULL,
                 .after = after ? s.app.okta_id : NULL,
@@ -452,14 +431,14 @@ static void test_app_lists(void **state)
         }
     }
     for (int v = 0; v < 4; v++) {
-        struct store_okta_query oq = {
+        struct store_query oq = {
             .after = v & 1 ? s.groups[2].okta_id : NULL, .q = v & 2 ? "team" : NULL, .limit = 2};
         assert_int_equal(core_okta_app_group_list(&f->cx, &f->team, s.app.okta_id, &oq, &ags, &n),
                          0);
         assert_true(n > 0);
     }
     bool known;
-    for (int k = STORE_OKTA_GROUP; k <= STORE_OKTA_APP; k++)
+    for (int k = STORE_KIND_GROUP; k <= STORE_KIND_APP; k++)
         assert_int_equal(core_okta_cursor_valid(&f->cx, &f->team, k, s.groups[0].okta_id, &known),
                          0);
     check_plans(f);

@@ -50,8 +50,10 @@ static void test_reopen_keeps_data(void **state)
     struct store_team t;
     assert_int_equal(core_team_create(&f->cx, "acme", &t), 0);
     struct store_group g;
-    assert_int_equal(core_group_create(&f->cx, &t, SLICE_LIT("dev"), ROLE_ACCESS_USER, &g), 0);
-    struct core_user_new nu = {.name = "alice", .user_type = USER_HUMAN, .status = USER_ACTIVE};
+    assert_int_equal(core_group_create(&f->cx, &t, SLICE_LIT("dev"), STORE_ROLE_ACCESS_USER, &g),
+                     0);
+    struct core_user_new nu = {
+        .name = "alice", .user_type = STORE_USER_HUMAN, .status = STORE_USER_ACTIVE};
     struct store_user u;
     assert_int_equal(core_user_create(&f->cx, &t, &nu, &u), 0);
     assert_int_equal(core_member_add(&f->cx, &t, "dev", "alice"), 0);
@@ -69,7 +71,7 @@ static void test_reopen_keeps_data(void **state)
     assert_int_equal(core_group_get(&f->cx, &t2, "dev", &g2), 0);
     assert_string_equal(g2.uuid, g.uuid);
     assert_string_equal(g2.okta_id, g.okta_id);
-    assert_int_equal(g2.roles, ROLE_ACCESS_USER);
+    assert_int_equal(g2.roles, STORE_ROLE_ACCESS_USER);
     assert_int_equal(g2.users_count, 1);
     assert_int_equal(g2.human_count, 1);
     struct store_user u2;
@@ -129,26 +131,26 @@ static void test_rollback_discards(void **state)
     struct fx *f = *state;
     struct store_team t = {.name = "ghost", .created = 1};
     assert_int_equal(ST(f)->begin(f->st, true), 0);
-    assert_int_equal(ST(f)->team_insert(f->st, &t), 0);
+    assert_int_equal(f->st->teams->insert(f->st, &t), 0);
     assert_true(t.id > 0);
     struct store_team r;
-    assert_int_equal(ST(f)->team_get(f->st, &f->a, "ghost", &r), 0); /* visible inside */
+    assert_int_equal(f->st->teams->get(f->st, &f->a, "ghost", &r), 0); /* visible inside */
     ST(f)->rollback(f->st);
-    assert_int_equal(ST(f)->team_get(f->st, &f->a, "ghost", &r), R_ENOTFOUND);
+    assert_int_equal(f->st->teams->get(f->st, &f->a, "ghost", &r), R_ENOTFOUND);
 
     assert_int_equal(ST(f)->begin(f->st, true), 0);
-    assert_int_equal(ST(f)->team_insert(f->st, &t), 0);
+    assert_int_equal(f->st->teams->insert(f->st, &t), 0);
     assert_int_equal(ST(f)->commit(f->st), 0);
-    assert_int_equal(ST(f)->team_get(f->st, &f->a, "ghost", &r), 0);
+    assert_int_equal(f->st->teams->get(f->st, &f->a, "ghost", &r), 0);
     assert_int_equal(r.created, 1);
     /* unique names: a constraint violation reads as R_EEXIST */
     struct store_team dup = {.name = "ghost", .created = 2};
     assert_int_equal(ST(f)->begin(f->st, true), 0);
-    assert_int_equal(ST(f)->team_insert(f->st, &dup), R_EEXIST);
+    assert_int_equal(f->st->teams->insert(f->st, &dup), R_EEXIST);
     ST(f)->rollback(f->st);
     /* rollback outside a transaction is harmless */
     ST(f)->rollback(f->st);
-    assert_int_equal(ST(f)->team_get_by_id(f->st, &f->a, t.id, &r), 0);
+    assert_int_equal(f->st->teams->get_by_id(f->st, &f->a, t.id, &r), 0);
     assert_string_equal(r.name, "ghost");
 }
 
@@ -157,19 +159,19 @@ static void test_team_counter(void **state)
     struct fx *f = *state;
     struct store_team a = {.name = "a", .created = 1}, b = {.name = "b", .created = 1};
     assert_int_equal(ST(f)->begin(f->st, true), 0);
-    assert_int_equal(ST(f)->team_insert(f->st, &a), 0);
-    assert_int_equal(ST(f)->team_insert(f->st, &b), 0);
+    assert_int_equal(f->st->teams->insert(f->st, &a), 0);
+    assert_int_equal(f->st->teams->insert(f->st, &b), 0);
     int64_t v;
-    assert_int_equal(ST(f)->team_counter_next(f->st, a.id, "unix_uid", 60001, &v), 0);
+    assert_int_equal(f->st->teams->counter_next(f->st, a.id, "unix_uid", 60001, &v), 0);
     assert_int_equal(v, 60001);
-    assert_int_equal(ST(f)->team_counter_next(f->st, a.id, "unix_uid", 60001, &v), 0);
+    assert_int_equal(f->st->teams->counter_next(f->st, a.id, "unix_uid", 60001, &v), 0);
     assert_int_equal(v, 60002);
     /* counters are per team and per name */
-    assert_int_equal(ST(f)->team_counter_next(f->st, b.id, "unix_uid", 60001, &v), 0);
+    assert_int_equal(f->st->teams->counter_next(f->st, b.id, "unix_uid", 60001, &v), 0);
     assert_int_equal(v, 60001);
-    assert_int_equal(ST(f)->team_counter_next(f->st, a.id, "unix_gid", 63001, &v), 0);
+    assert_int_equal(f->st->teams->counter_next(f->st, a.id, "unix_gid", 63001, &v), 0);
     assert_int_equal(v, 63001);
-    assert_int_equal(ST(f)->team_counter_next(f->st, a.id, "unix_uid", 1, &v), 0);
+    assert_int_equal(f->st->teams->counter_next(f->st, a.id, "unix_uid", 1, &v), 0);
     assert_int_equal(v, 60003); /* start only matters the first time */
     assert_int_equal(ST(f)->commit(f->st), 0);
 }

@@ -52,7 +52,7 @@ const char *asa_query_str(struct http_request *req, const char *key);
  * when it cannot be case-folded (not UTF-8, util/fold.h). */
 int asa_query_match(struct http_request *req, struct http_response *resp, const char *key,
                     const char **out);
-/* status filter (repeatable, comma lists): STORE_ASA_* mask; 400 written on unknown values. */
+/* status filter (repeatable, comma lists): CORE_ASA_*_BIT mask; 400 written on unknown values. */
 int asa_query_status(struct http_request *req, struct http_response *resp, unsigned *mask);
 
 /* ---- render.c ---- */

@@ -36,7 +36,7 @@ static void attrs_list(struct http_request *req, struct http_response *resp, boo
     struct core_attr all[CORE_ATTR_MAX], *rows;
     size_t nall, n;
     bool conflicting;
-    if (asa_begin(req, resp, ROLE_ALL, &c) || asa_page_parse(req, resp, &pr) ||
+    if (asa_begin(req, resp, STORE_ROLE_ALL, &c) || asa_page_parse(req, resp, &pr) ||
         asa_query_bool(req, resp, "conflicting", false, &conflicting))
         return;
     int rc = load(&c, req, is_user, all, &nall);
@@ -62,7 +62,7 @@ static void attr_get(struct http_request *req, struct http_response *resp, bool 
     struct asa_call c;
     struct core_attr all[CORE_ATTR_MAX], *a;
     size_t n;
-    if (asa_begin(req, resp, ROLE_ALL, &c))
+    if (asa_begin(req, resp, STORE_ROLE_ALL, &c))
         return;
     int rc = load(&c, req, is_user, all, &n);
     if (!rc)
@@ -86,7 +86,7 @@ static void attr_put(struct http_request *req, struct http_response *resp, bool 
     struct core_attr_value v = {0};
     const char *name, *why = NULL;
     bool present;
-    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
+    if (asa_begin(req, resp, STORE_ROLE_ACCESS_ADMIN, &c))
         return;
     json_t *body = asa_body_object(req, resp);
     if (!body || asa_body_cstr(req, resp, body, "attribute_name", &name, &present))

@@ -23,7 +23,7 @@ void asa_groups_list(struct http_request *req, struct http_response *resp)
     bool inc_del, only_del;
     struct slice ids[64], ign[64];
     const char *idv[64], *ignv[64];
-    if (asa_begin(req, resp, ROLE_ALL, &c) || asa_page_parse(req, resp, &pr) ||
+    if (asa_begin(req, resp, STORE_ROLE_ALL, &c) || asa_page_parse(req, resp, &pr) ||
         asa_query_bool(req, resp, "include_deleted", false, &inc_del) ||
         asa_query_bool(req, resp, "only_include_deleted", false, &only_del) ||
         asa_query_match(req, resp, "contains", &q.contains))
@@ -69,7 +69,7 @@ void asa_groups_create(struct http_request *req, struct http_response *resp)
     const char *name;
     unsigned roles;
     bool has_roles;
-    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
+    if (asa_begin(req, resp, STORE_ROLE_ACCESS_ADMIN, &c))
         return;
     json_t *body = asa_body_object(req, resp);
     if (!body || asa_body_str(resp, body, "name", &name) ||
@@ -102,7 +102,7 @@ void asa_group_get(struct http_request *req, struct http_response *resp)
 {
     struct asa_call c;
     struct store_group g;
-    if (asa_begin(req, resp, ROLE_ALL, &c))
+    if (asa_begin(req, resp, STORE_ROLE_ALL, &c))
         return;
     int rc = core_group_get(&c.cx, &c.team, http_route_param(req, 1), &g);
     if (rc) {
@@ -118,7 +118,7 @@ void asa_group_update(struct http_request *req, struct http_response *resp)
     unsigned roles;
     bool has_roles, has_name;
     const char *name;
-    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
+    if (asa_begin(req, resp, STORE_ROLE_ACCESS_ADMIN, &c))
         return;
     json_t *body = asa_body_object(req, resp);
     if (!body || asa_body_roles(resp, body, &roles, &has_roles) ||
@@ -141,7 +141,7 @@ void asa_group_update(struct http_request *req, struct http_response *resp)
 void asa_group_delete(struct http_request *req, struct http_response *resp)
 {
     struct asa_call c;
-    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
+    if (asa_begin(req, resp, STORE_ROLE_ACCESS_ADMIN, &c))
         return;
     int rc = core_group_delete(&c.cx, &c.team, http_route_param(req, 1));
     if (rc) {
@@ -166,14 +166,14 @@ int asa_user_query(struct http_request *req, struct http_response *resp, struct 
         if (asa_query_bool(req, resp, "include_service_users", false, &svc))
             return -1;
         if (!svc)
-            q->type_mask = 1u << USER_HUMAN;
+            q->type_mask = 1u << STORE_USER_HUMAN;
     }
     const char *t = asa_query_str(req, "user_type");
     if (t) {
         if (strcmp(t, "human") == 0) {
-            q->type_mask = 1u << USER_HUMAN;
+            q->type_mask = 1u << STORE_USER_HUMAN;
         } else if (strcmp(t, "service") == 0) {
-            q->type_mask = 1u << USER_SERVICE;
+            q->type_mask = 1u << STORE_USER_SERVICE;
         } else {
             asa_error(resp, 400, "invalid_request", "user_type must be human or service",
                       "user_type");
@@ -207,7 +207,7 @@ void asa_group_users(struct http_request *req, struct http_response *resp)
     struct core_page_info info = {0};
     struct store_user *rows = NULL;
     size_t n = 0;
-    if (asa_begin(req, resp, ROLE_ALL, &c) || asa_page_parse(req, resp, &pr) ||
+    if (asa_begin(req, resp, STORE_ROLE_ALL, &c) || asa_page_parse(req, resp, &pr) ||
         asa_user_query(req, resp, &q, false))
         return;
     int rc = core_group_users(&c.cx, &c.team, http_route_param(req, 1), &q, &pr, &rows, &n, &info);
@@ -222,7 +222,7 @@ void asa_group_users_not_in(struct http_request *req, struct http_response *resp
     struct core_page_info info = {0};
     struct store_user *rows = NULL;
     size_t n = 0;
-    if (asa_begin(req, resp, ROLE_ALL, &c) || asa_page_parse(req, resp, &pr) ||
+    if (asa_begin(req, resp, STORE_ROLE_ALL, &c) || asa_page_parse(req, resp, &pr) ||
         asa_user_query(req, resp, &q, true))
         return;
     int rc = core_users_not_in_group(&c.cx, &c.team, http_route_param(req, 1), &q, &pr, &rows, &n,
@@ -258,7 +258,7 @@ void asa_group_user_add(struct http_request *req, struct http_response *resp)
 {
     struct asa_call c;
     const char *user;
-    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c) || member_body_name(req, resp, &c, &user))
+    if (asa_begin(req, resp, STORE_ROLE_ACCESS_ADMIN, &c) || member_body_name(req, resp, &c, &user))
         return;
     int rc = core_member_add(&c.cx, &c.team, http_route_param(req, 1), user);
     if (rc) {
@@ -273,7 +273,7 @@ void asa_group_user_add(struct http_request *req, struct http_response *resp)
 void asa_group_user_remove(struct http_request *req, struct http_response *resp)
 {
     struct asa_call c;
-    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
+    if (asa_begin(req, resp, STORE_ROLE_ACCESS_ADMIN, &c))
         return;
     int rc = core_member_remove(&c.cx, &c.team, http_route_param(req, 1), http_route_param(req, 2));
     if (rc) {

@@ -167,7 +167,7 @@ void asa_projects_list(struct http_request *req, struct http_response *resp)
     struct store_project *rows;
     size_t n;
     bool self;
-    if (asa_begin(req, resp, ROLE_ALL, &c) || asa_page_parse(req, resp, &pr) ||
+    if (asa_begin(req, resp, STORE_ROLE_ALL, &c) || asa_page_parse(req, resp, &pr) ||
         asa_query_bool(req, resp, "self", false, &self) ||
         asa_query_match(req, resp, "contains", &q.contains))
         return;
@@ -190,7 +190,7 @@ void asa_projects_create(struct http_request *req, struct http_response *resp)
     struct core_project_patch in;
     struct store_project p;
     const char *why = NULL;
-    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
+    if (asa_begin(req, resp, STORE_ROLE_ACCESS_ADMIN, &c))
         return;
     json_t *body = asa_body_object(req, resp);
     if (!body || project_patch_parse(req, resp, body, &in))
@@ -214,7 +214,7 @@ void asa_project_get(struct http_request *req, struct http_response *resp)
 {
     struct asa_call c;
     struct store_project p;
-    if (asa_begin(req, resp, ROLE_ALL, &c))
+    if (asa_begin(req, resp, STORE_ROLE_ALL, &c))
         return;
     int rc = core_project_get(&c.cx, &c.team, http_route_param(req, 1), &p);
     if (rc) {
@@ -232,7 +232,7 @@ void asa_project_update(struct http_request *req, struct http_response *resp)
     struct asa_call c;
     struct core_project_patch in;
     const char *why = NULL;
-    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
+    if (asa_begin(req, resp, STORE_ROLE_ACCESS_ADMIN, &c))
         return;
     json_t *body = asa_body_object(req, resp);
     if (!body || project_patch_parse(req, resp, body, &in))
@@ -248,7 +248,7 @@ void asa_project_update(struct http_request *req, struct http_response *resp)
 void asa_project_delete(struct http_request *req, struct http_response *resp)
 {
     struct asa_call c;
-    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
+    if (asa_begin(req, resp, STORE_ROLE_ACCESS_ADMIN, &c))
         return;
     int rc = core_project_delete(&c.cx, &c.team, http_route_param(req, 1));
     if (rc) {
@@ -345,7 +345,7 @@ static void project_group_put(struct http_request *req, struct http_response *re
     struct asa_call c;
     struct core_project_group_in in;
     const char *why = NULL;
-    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
+    if (asa_begin(req, resp, STORE_ROLE_ACCESS_ADMIN, &c))
         return;
     json_t *body = asa_body_object(req, resp);
     if (!body || project_group_parse(req, resp, body, &in))
@@ -375,7 +375,7 @@ void asa_project_groups_list(struct http_request *req, struct http_response *res
     struct store_project_group *rows = NULL;
     size_t n = 0;
     bool with_sel, without_sel, disconnected;
-    if (asa_begin(req, resp, ROLE_ALL, &c) || asa_page_parse(req, resp, &pr) ||
+    if (asa_begin(req, resp, STORE_ROLE_ALL, &c) || asa_page_parse(req, resp, &pr) ||
         asa_query_bool(req, resp, "include_removed", false, &q.include_removed) ||
         asa_query_bool(req, resp, "create_server_group", false, &q.create_server_group_only) ||
         asa_query_bool(req, resp, "has_selectors", false, &with_sel) ||
@@ -420,7 +420,7 @@ void asa_project_group_get(struct http_request *req, struct http_response *resp)
 {
     struct asa_call c;
     struct store_project_group pg;
-    if (asa_begin(req, resp, ROLE_ALL, &c))
+    if (asa_begin(req, resp, STORE_ROLE_ALL, &c))
         return;
     int rc = core_project_group_get(&c.cx, &c.team, http_route_param(req, 1),
                                     http_route_param(req, 2), &pg);
@@ -437,7 +437,7 @@ void asa_project_group_get(struct http_request *req, struct http_response *resp)
 void asa_project_group_remove(struct http_request *req, struct http_response *resp)
 {
     struct asa_call c;
-    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
+    if (asa_begin(req, resp, STORE_ROLE_ACCESS_ADMIN, &c))
         return;
     int rc = core_project_group_remove(&c.cx, &c.team, http_route_param(req, 1),
                                        http_route_param(req, 2));
@@ -451,7 +451,7 @@ void asa_project_group_remove(struct http_request *req, struct http_response *re
 /* ---- server enrollment tokens ---- */
 
 /* Enrollment token readers (the server_enrollment_token_viewer pseudo-role is not ours). */
-#define TOKEN_VIEW_ROLES (ROLE_ACCESS_ADMIN | ROLE_ACCESS_USER)
+#define TOKEN_VIEW_ROLES (STORE_ROLE_ACCESS_ADMIN | STORE_ROLE_ACCESS_USER)
 
 /* The token sftd is given: std base64 of {"s":"<token id>","u":"<server base URL>",
  * "k":"<secret>"} (asa.md §4.5.2 decodes s and u; k is Roster's, absent from tokens made
@@ -567,7 +567,7 @@ void asa_enroll_token_get(struct http_request *req, struct http_response *resp)
 void asa_enroll_token_delete(struct http_request *req, struct http_response *resp)
 {
     struct asa_call c;
-    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
+    if (asa_begin(req, resp, STORE_ROLE_ACCESS_ADMIN, &c))
         return;
     int rc = core_enroll_token_delete(&c.cx, &c.team, http_route_param(req, 1),
                                       http_route_param(req, 2));

@@ -21,25 +21,6 @@ void asa_write_group(struct jw *w, const struct store_group *g)
     jw_obj_end(w);
 }
 
-/* full_name: the display name, else "first last" (either may be missing). */
-static void write_full_name(struct jw *w, const struct store_user *u)
-{
-    if (u->display_name || (!u->first_name && !u->last_name)) {
-        jw_str(w, u->display_name);
-        return;
-    }
-    struct buf b;
-    buf_init(&b, 4096);
-    if (u->first_name)
-        buf_append_str(&b, u->first_name);
-    if (u->first_name && u->last_name)
-        buf_append_str(&b, " ");
-    if (u->last_name)
-        buf_append_str(&b, u->last_name);
-    jw_strn(w, buf_cstr(&b), b.n);
-    buf_free(&b);
-}
-
 void asa_write_user(struct jw *w, const struct store_user *u, const char *team_name)
 {
     jw_obj_begin(w);
@@ -47,16 +28,22 @@ void asa_write_user(struct jw *w, const struct store_user *u, const char *team_n
     jw_kstr(w, "name", u->name);
     jw_kstr(w, "team_name", team_name);
     jw_kstr(w, "status", core_asa_status_name(core_user_asa_status(u)));
-    jw_kstr(w, "user_type", u->user_type == USER_SERVICE ? "service" : "human");
+    jw_kstr(w, "user_type", u->user_type == STORE_USER_SERVICE ? "service" : "human");
     jw_key(w, "details");
-    if (u->user_type == USER_SERVICE) {
+    if (u->user_type == STORE_USER_SERVICE) {
         jw_null(w);
     } else {
         jw_obj_begin(w);
         jw_kstr(w, "first_name", u->first_name);
         jw_kstr(w, "last_name", u->last_name);
+        struct buf full;
+        buf_init(&full, 4096);
         jw_key(w, "full_name");
-        write_full_name(w, u);
+        if (core_user_full_name(u, &full))
+            jw_strn(w, buf_cstr(&full), full.n);
+        else
+            jw_null(w);
+        buf_free(&full);
         jw_kstr(w, "email", u->email);
         jw_obj_end(w);
     }

@@ -97,7 +97,7 @@ void asa_settings_get(struct http_request *req, struct http_response *resp)
 {
     struct asa_call c;
     struct store_team_settings s;
-    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN | ROLE_ACCESS_USER, &c))
+    if (asa_begin(req, resp, STORE_ROLE_ACCESS_ADMIN | STORE_ROLE_ACCESS_USER, &c))
         return;
     int rc = core_team_settings_get(&c.cx, &c.team, &s);
     if (rc) {
@@ -117,7 +117,7 @@ void asa_settings_put(struct http_request *req, struct http_response *resp)
     struct core_settings_patch p;
     struct store_team_settings s;
     const char *why = NULL;
-    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
+    if (asa_begin(req, resp, STORE_ROLE_ACCESS_ADMIN, &c))
         return;
     json_t *body = asa_body_object(req, resp);
     if (!body || settings_parse(req, resp, body, &p))
@@ -137,7 +137,7 @@ void asa_team_stats(struct http_request *req, struct http_response *resp)
 {
     struct asa_call c;
     struct store_team_stats st;
-    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
+    if (asa_begin(req, resp, STORE_ROLE_ACCESS_ADMIN, &c))
         return;
     int rc = core_team_stats(&c.cx, &c.team, &st);
     if (rc) {

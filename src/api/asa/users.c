@@ -12,7 +12,7 @@ void asa_users_list(struct http_request *req, struct http_response *resp)
     struct core_page_info info = {0};
     struct store_user *rows = NULL;
     size_t n = 0;
-    if (asa_begin(req, resp, ROLE_ALL, &c) || asa_page_parse(req, resp, &pr) ||
+    if (asa_begin(req, resp, STORE_ROLE_ALL, &c) || asa_page_parse(req, resp, &pr) ||
         asa_user_query(req, resp, &q, true))
         return;
     int rc = core_user_list(&c.cx, &c.team, &q, &pr, &rows, &n, &info);
@@ -27,12 +27,12 @@ void asa_service_users_list(struct http_request *req, struct http_response *resp
     struct core_page_info info = {0};
     struct store_user *rows = NULL;
     size_t n = 0;
-    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c) || asa_page_parse(req, resp, &pr) ||
+    if (asa_begin(req, resp, STORE_ROLE_ACCESS_ADMIN, &c) || asa_page_parse(req, resp, &pr) ||
         asa_user_query(req, resp, &q, false))
         return;
     /* user_type=human asks for service users that are human: none */
-    bool none = q.type_mask && !(q.type_mask & (1u << USER_SERVICE));
-    q.type_mask = 1u << USER_SERVICE;
+    bool none = q.type_mask && !(q.type_mask & (1u << STORE_USER_SERVICE));
+    q.type_mask = 1u << STORE_USER_SERVICE;
     int rc = none ? 0 : core_user_list(&c.cx, &c.team, &q, &pr, &rows, &n, &info);
     asa_send_users(req, resp, &c, rc, rows, n, &info, NULL);
 }
@@ -70,7 +70,7 @@ static void user_update(struct http_request *req, struct http_response *resp, in
     struct asa_call c;
     struct store_user u;
     const char *status;
-    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
+    if (asa_begin(req, resp, STORE_ROLE_ACCESS_ADMIN, &c))
         return;
     json_t *body = asa_body_object(req, resp);
     if (!body || asa_body_str(resp, body, "status", &status))
@@ -87,9 +87,9 @@ static void user_update(struct http_request *req, struct http_response *resp, in
                       "status");
             return;
         }
-        enum core_asa_status s = bit == STORE_ASA_ACTIVE     ? CORE_ASA_ACTIVE
-                                 : bit == STORE_ASA_DISABLED ? CORE_ASA_DISABLED
-                                                             : CORE_ASA_DELETED;
+        enum core_asa_status s = bit == CORE_ASA_ACTIVE_BIT     ? CORE_ASA_ACTIVE
+                                 : bit == CORE_ASA_DISABLED_BIT ? CORE_ASA_DISABLED
+                                                                : CORE_ASA_DELETED;
         rc = core_user_set_asa_status(&c.cx, &c.team, &c.who, http_route_param(req, 1), s,
                                       want_type, &u);
     }
@@ -105,7 +105,7 @@ static void user_update(struct http_request *req, struct http_response *resp, in
 
 void asa_user_get(struct http_request *req, struct http_response *resp)
 {
-    user_get(req, resp, ROLE_ALL, -1);
+    user_get(req, resp, STORE_ROLE_ALL, -1);
 }
 
 void asa_user_update(struct http_request *req, struct http_response *resp)
@@ -115,12 +115,12 @@ void asa_user_update(struct http_request *req, struct http_response *resp)
 
 void asa_service_user_get(struct http_request *req, struct http_response *resp)
 {
-    user_get(req, resp, ROLE_ACCESS_ADMIN, USER_SERVICE);
+    user_get(req, resp, STORE_ROLE_ACCESS_ADMIN, STORE_USER_SERVICE);
 }
 
 void asa_service_user_update(struct http_request *req, struct http_response *resp)
 {
-    user_update(req, resp, USER_SERVICE);
+    user_update(req, resp, STORE_USER_SERVICE);
 }
 
 void asa_user_groups(struct http_request *req, struct http_response *resp)
@@ -131,7 +131,7 @@ void asa_user_groups(struct http_request *req, struct http_response *resp)
     struct store_group *rows;
     size_t n;
     const char *contains;
-    if (asa_begin(req, resp, ROLE_ALL, &c) || asa_page_parse(req, resp, &pr) ||
+    if (asa_begin(req, resp, STORE_ROLE_ALL, &c) || asa_page_parse(req, resp, &pr) ||
         asa_query_match(req, resp, "contains", &contains))
         return;
     int rc =
@@ -167,7 +167,7 @@ void asa_service_users_create(struct http_request *req, struct http_response *re
     struct asa_call c;
     struct store_user u;
     const char *name;
-    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
+    if (asa_begin(req, resp, STORE_ROLE_ACCESS_ADMIN, &c))
         return;
     json_t *body = asa_body_object(req, resp);
     if (!body || asa_body_str(resp, body, "name", &name))
@@ -180,7 +180,8 @@ void asa_service_users_create(struct http_request *req, struct http_response *re
                   "name");
         return;
     }
-    struct core_user_new nu = {.name = name, .user_type = USER_SERVICE, .status = USER_ACTIVE};
+    struct core_user_new nu = {
+        .name = name, .user_type = STORE_USER_SERVICE, .status = STORE_USER_ACTIVE};
     int rc = core_user_create(&c.cx, &c.team, &nu, &u);
     if (rc) {
         asa_core_error(resp, rc, rc == R_EEXIST ? "a user with this name exists or existed" : NULL);
@@ -194,7 +195,7 @@ void asa_keys_list(struct http_request *req, struct http_response *resp)
     struct asa_call c;
     struct store_key *rows;
     size_t n;
-    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
+    if (asa_begin(req, resp, STORE_ROLE_ACCESS_ADMIN, &c))
         return;
     int rc = core_key_list(&c.cx, &c.team, http_route_param(req, 1), &rows, &n);
     if (rc) {
@@ -213,7 +214,7 @@ void asa_keys_create(struct http_request *req, struct http_response *resp)
     struct asa_call c;
     struct store_key k;
     const char *secret;
-    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
+    if (asa_begin(req, resp, STORE_ROLE_ACCESS_ADMIN, &c))
         return;
     int rc = core_key_create(&c.cx, &c.team, http_route_param(req, 1), &k, &secret);
     if (rc) {
@@ -229,7 +230,7 @@ void asa_keys_create(struct http_request *req, struct http_response *resp)
 void asa_key_delete(struct http_request *req, struct http_response *resp)
 {
     struct asa_call c;
-    if (asa_begin(req, resp, ROLE_ACCESS_ADMIN, &c))
+    if (asa_begin(req, resp, STORE_ROLE_ACCESS_ADMIN, &c))
         return;
     int rc = core_key_delete(&c.cx, &c.team, http_route_param(req, 1), http_route_param(req, 2));
     if (rc) {

@@ -66,8 +66,7 @@ static void send_app(struct http_request *req, struct http_response *resp,
 void okta_apps_list(struct http_request *req, struct http_response *resp)
 {
     struct okta_call c;
-    struct store_okta_query q = {.q = okta_query_str(req, "q"),
-                                 .after = okta_query_str(req, "after")};
+    struct store_query q = {.q = okta_query_str(req, "q"), .after = okta_query_str(req, "after")};
     struct expr *e;
     if (okta_begin(req, resp, OKTA_READ, &c) ||
         okta_limit(req, resp, APPS_LIMIT_MAX, APPS_LIMIT_MAX, &q.limit) ||
@@ -89,7 +88,7 @@ void okta_apps_list(struct http_request *req, struct http_response *resp)
             okta_core_error(req, resp, rc, NULL, NULL);
         return;
     }
-    if (okta_after_check(&c, req, resp, STORE_OKTA_APP, q.after, n))
+    if (okta_after_check(&c, req, resp, STORE_KIND_APP, q.after, n))
         return;
     bool more = n > q.limit;
     if (more)
@@ -223,8 +222,7 @@ static int app_group_expand(struct http_request *req, struct http_response *resp
 void okta_app_groups(struct http_request *req, struct http_response *resp)
 {
     struct okta_call c;
-    struct store_okta_query q = {.q = okta_query_str(req, "q"),
-                                 .after = okta_query_str(req, "after")};
+    struct store_query q = {.q = okta_query_str(req, "q"), .after = okta_query_str(req, "after")};
     bool embed;
     if (okta_begin(req, resp, OKTA_READ, &c) ||
         okta_limit(req, resp, APP_GROUPS_LIMIT_DEFAULT, APP_GROUPS_LIMIT_MAX, &q.limit) ||
@@ -238,7 +236,7 @@ void okta_app_groups(struct http_request *req, struct http_response *resp)
         okta_core_error(req, resp, rc, "AppInstance", id);
         return;
     }
-    if (okta_after_check(&c, req, resp, STORE_OKTA_GROUP, q.after, n))
+    if (okta_after_check(&c, req, resp, STORE_KIND_GROUP, q.after, n))
         return;
     bool more = n > q.limit;
     if (more)

@@ -56,7 +56,7 @@ int okta_begin(struct http_request *req, struct http_response *resp, enum okta_n
     if (okta_rate_limit(req, resp, call->who.p.user_uuid))
         return -1;
     /* access_admin ⇒ manage; access_user / reporting_user ⇒ read */
-    unsigned need_roles = need == OKTA_MANAGE ? ROLE_ACCESS_ADMIN : ROLE_ALL;
+    unsigned need_roles = need == OKTA_MANAGE ? STORE_ROLE_ACCESS_ADMIN : STORE_ROLE_ALL;
     if (core_require(&call->who, need_roles)) {
         okta_core_error(req, resp, R_EFORBIDDEN, NULL, NULL);
         return -1;

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/expr.h"
+#include "store/query.h"
 #include "util/arena.h"
 #include "util/slice.h"
 
@@ -51,6 +51,16 @@ bool okta_expr_sortable(enum okta_expr_ctx ctx, struct slice attr);
 /* True for the timestamp attributes (created, activated, statusChanged, lastUpdated,
  * lastMembershipUpdated): their values are ISO-8601 strings compared chronologically. */
 bool okta_expr_is_date_attr(struct slice attr);
+
+/* The attribute name of the context as a canonical attribute (store/query.h); a document
+ * member or a custom profile attribute's name in *member. R_EINVAL when it names none. */
+int okta_query_attr(enum okta_expr_ctx ctx, struct slice name, enum store_attr *field,
+                    struct slice *member);
+
+/* Maps a parsed expression onto the query model: every comparison's attribute as a
+ * canonical one, timestamps as ms, user statuses, app statuses and group types as the
+ * store's numbers (-1 when unknown). R_EINVAL on a timestamp that does not parse. */
+int okta_query_map(struct expr *e, enum okta_expr_ctx ctx);
 
 /* Parses "yyyy-MM-ddTHH:mm:ss[.fraction](Z|±HH:mm|±HHmm)" (fraction 1–9 digits, truncated to
  * milliseconds) into milliseconds since the Unix epoch (UTC). A zone is required.

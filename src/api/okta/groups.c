@@ -36,9 +36,8 @@ void okta_groups_list(struct http_request *req, struct http_response *resp)
         return;
     static const struct okta_list_limits lim = {GROUPS_Q_DEFAULT, GROUPS_LIMIT_DEFAULT,
                                                 GROUPS_LIMIT_MAX};
-    struct store_okta_query oq;
-    if (okta_list_query(req, resp, c.team.id, OKTA_EXPR_GROUP_SEARCH, OKTA_EXPR_GROUP_FILTER, &lim,
-                        &oq))
+    struct store_query oq;
+    if (okta_list_query(req, resp, OKTA_EXPR_GROUP_SEARCH, OKTA_EXPR_GROUP_FILTER, &lim, &oq))
         return;
     struct slice ex[8];
     size_t nex = http_params_all(req, "expand", ex, 8, true);
@@ -48,7 +47,7 @@ void okta_groups_list(struct http_request *req, struct http_response *resp)
     struct store_group *rows;
     int64_t *counts;
     size_t n;
-    int rc = core_okta_group_list(&c.cx, &oq, &rows, &counts, &n);
+    int rc = core_okta_group_list(&c.cx, &c.team, &oq, &rows, &counts, &n);
     if (rc) {
         if (rc == R_EINVAL)
             okta_invalid_search(req, resp, NULL);
@@ -56,7 +55,7 @@ void okta_groups_list(struct http_request *req, struct http_response *resp)
             okta_core_error(req, resp, rc, NULL, NULL);
         return;
     }
-    if (okta_after_check(&c, req, resp, STORE_OKTA_GROUP, oq.after, n))
+    if (okta_after_check(&c, req, resp, STORE_KIND_GROUP, oq.after, n))
         return;
     send_groups(req, resp, rows, counts, n, oq.limit, oq.with_apps_count, !oq.q);
 }
@@ -165,7 +164,7 @@ void okta_group_replace(struct http_request *req, struct http_response *resp)
         okta_core_error(req, resp, rc, "UserGroup", id);
         return;
     }
-    if (g.type == GROUP_BUILT_IN) {
+    if (g.type == STORE_GROUP_BUILT_IN) {
         okta_core_error(req, resp, R_EFORBIDDEN, NULL, NULL);
         return;
     }
@@ -198,19 +197,19 @@ void okta_group_users(struct http_request *req, struct http_response *resp)
     struct okta_call c;
     if (okta_begin(req, resp, OKTA_READ, &c))
         return;
-    struct store_okta_query q = {0};
+    struct store_query q = {0};
     if (okta_limit(req, resp, MEMBERS_LIMIT_DEFAULT, MEMBERS_LIMIT_MAX, &q.limit))
         return;
     q.after = okta_query_str(req, "after");
     const char *id = http_route_param(req, 0);
-    struct store_okta_user *rows;
+    struct store_user_detail *rows;
     size_t n;
     int rc = core_okta_group_users(&c.cx, &c.team, id, &q, &rows, &n);
     if (rc) {
         okta_core_error(req, resp, rc, "UserGroup", id);
         return;
     }
-    if (okta_after_check(&c, req, resp, STORE_OKTA_USER, q.after, n))
+    if (okta_after_check(&c, req, resp, STORE_KIND_USER, q.after, n))
         return;
     bool more = n > q.limit;
     if (more)
@@ -264,7 +263,7 @@ void okta_group_apps(struct http_request *req, struct http_response *resp)
     struct store_group g;
     if (okta_begin(req, resp, OKTA_READ, &c))
         return;
-    struct store_okta_query q = {.after = okta_query_str(req, "after")};
+    struct store_query q = {.after = okta_query_str(req, "after")};
     if (okta_limit(req, resp, APPS_LIMIT_DEFAULT, APPS_LIMIT_MAX, &q.limit))
         return;
     const char *id = http_route_param(req, 0);
@@ -279,7 +278,7 @@ void okta_group_apps(struct http_request *req, struct http_response *resp)
         okta_core_error(req, resp, rc, "UserGroup", id);
         return;
     }
-    if (okta_after_check(&c, req, resp, STORE_OKTA_APP, q.after, n))
+    if (okta_after_check(&c, req, resp, STORE_KIND_APP, q.after, n))
         return;
     bool more = n > q.limit;
     if (more)

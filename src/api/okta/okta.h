@@ -78,14 +78,14 @@ struct okta_list_limits {
  * excludes the others: E0000033), limit, after (not with q: q is not pageable) and
  * sortBy/sortOrder (sortBy only with search, on an attribute search accepts: E0000031). On
  * bad input the error is written and -1 returned. */
-int okta_list_query(struct http_request *req, struct http_response *resp, int64_t team_id,
+int okta_list_query(struct http_request *req, struct http_response *resp,
                     enum okta_expr_ctx search_ctx, enum okta_expr_ctx filter_ctx,
-                    const struct okta_list_limits *lim, struct store_okta_query *oq);
+                    const struct okta_list_limits *lim, struct store_query *oq);
 /* Called with a list's result: n rows for the cursor after (NULL: none). A cursor that is not
  * an id of the kind naming an object of the team gives an empty list; then 400 E0000029
  * "Invalid paging request." is written and -1 returned. 0 otherwise. */
 int okta_after_check(struct okta_call *c, struct http_request *req, struct http_response *resp,
-                     enum store_okta_kind kind, const char *after, size_t n);
+                     enum store_kind kind, const char *after, size_t n);
 
 /* ---- render.c ---- */
 
@@ -93,7 +93,7 @@ void okta_write_group(struct jw *w, struct http_request *req, const struct store
                       bool stats, int64_t apps_count);
 /* in_list: collections carry only _links.self; f (NULL: everything) keeps only what a
  * `fields` projection names. */
-void okta_write_user(struct jw *w, struct http_request *req, const struct store_okta_user *u,
+void okta_write_user(struct jw *w, struct http_request *req, const struct store_user_detail *u,
                      bool in_list, const struct okta_fields *f);
 void okta_write_app(struct jw *w, struct http_request *req, const struct store_app *app);
 /* embed_group: expand=group, the assigned group as _embedded.group. */

@@ -116,44 +116,6 @@ void okta_links(struct http_request *req, struct http_response *resp, const char
     }
 }
 
-/* Dates, statuses and group types become numbers the store compares with its columns. */
-static int normalise(struct expr *e, enum okta_expr_ctx ctx)
-{
-    if (!e)
-        return 0;
-    if (e->kind != EXPR_CMP)
-        return normalise(e->left, ctx) || normalise(e->right, ctx);
-    if (e->vtype != EXPR_VAL_STRING)
-        return 0;
-    bool users = ctx == OKTA_EXPR_USER_FILTER || ctx == OKTA_EXPR_USER_SEARCH;
-    bool groups = ctx == OKTA_EXPR_GROUP_FILTER || ctx == OKTA_EXPR_GROUP_SEARCH;
-    if (okta_expr_is_date_attr(e->attr)) {
-        int64_t ms;
-        if (okta_parse_time(e->str, &ms))
-            return -1;
-        e->vtype = EXPR_VAL_NUMBER;
-        e->num = (double)ms;
-    } else if (users && slice_eq_cstr(e->attr, "status")) {
-        e->vtype = EXPR_VAL_NUMBER;
-        e->num = core_okta_status_from_name(e->str);
-    } else if (ctx == OKTA_EXPR_APP_FILTER && slice_eq_cstr(e->attr, "status")) {
-        /* the parser allows ACTIVE, INACTIVE and DELETED; no stored app is deleted */
-        e->vtype = EXPR_VAL_NUMBER;
-        e->num = slice_eq_cstr(e->str, "ACTIVE") ? 1 : slice_eq_cstr(e->str, "INACTIVE") ? 0 : -1;
-    } else if (groups && slice_eq_cstr(e->attr, "type")) {
-        int t = -1;
-        if (slice_eq_nocase(e->str, SLICE_LIT("OKTA_GROUP")))
-            t = GROUP_OKTA;
-        else if (slice_eq_nocase(e->str, SLICE_LIT("BUILT_IN")))
-            t = GROUP_BUILT_IN;
-        else if (slice_eq_nocase(e->str, SLICE_LIT("APP_GROUP")))
-            t = STORE_OKTA_APP_GROUP;
-        e->vtype = EXPR_VAL_NUMBER;
-        e->num = t;
-    }
-    return 0;
-}
-
 void okta_invalid_search(struct http_request *req, struct http_response *resp, const char *cause)
 {
     okta_error(req, resp, 400, "E0000031", "Invalid search criteria.", cause);
@@ -162,7 +124,7 @@ void okta_invalid_search(struct http_request *req, struct http_response *resp, c
 /* sortBy (with search only) and sortOrder (asc or desc; ignored without sortBy, as Okta
  * documents). */
 static int list_sort(struct http_request *req, struct http_response *resp, bool search,
-                     enum okta_expr_ctx search_ctx, struct store_okta_query *oq)
+                     enum okta_expr_ctx search_ctx, struct store_query *oq)
 {
     const char *by = okta_query_str(req, "sortBy");
     if (!by)
@@ -181,21 +143,20 @@ static int list_sort(struct http_request *req, struct http_response *resp, bool 
         okta_validation(req, resp, "sortOrder", "Must be asc or desc");
         return -1;
     }
-    oq->sort_by = by;
-    oq->desc = desc;
+    okta_query_attr(search_ctx, slice_from_cstr(by), &oq->sort.field, &oq->sort.member);
+    oq->sort.desc = desc;
     return 0;
 }
 
-int okta_list_query(struct http_request *req, struct http_response *resp, int64_t team_id,
+int okta_list_query(struct http_request *req, struct http_response *resp,
                     enum okta_expr_ctx search_ctx, enum okta_expr_ctx filter_ctx,
-                    const struct okta_list_limits *lim, struct store_okta_query *oq)
+                    const struct okta_list_limits *lim, struct store_query *oq)
 {
     const char *search = okta_query_str(req, "search");
     const char *filter = okta_query_str(req, "filter");
     const char *q = okta_query_str(req, "q");
     struct expr *e = NULL;
     memset(oq, 0, sizeof(*oq));
-    oq->team_id = team_id;
     oq->q = q;
     if (q && !fold_valid(slice_from_cstr(q))) {
         /* q is compared as a Unicode case fold (util/fold.h) */
@@ -221,7 +182,7 @@ int okta_list_query(struct http_request *req, struct http_response *resp, int64_
 }
 
 int okta_after_check(struct okta_call *c, struct http_request *req, struct http_response *resp,
-                     enum store_okta_kind kind, const char *after, size_t n)
+                     enum store_kind kind, const char *after, size_t n)
 {
     bool valid = true;
     if (!after || n)
@@ -255,7 +216,7 @@ int okta_expr(struct http_request *req, struct http_response *resp, const char *
                    err.detail[0] ? err.detail : NULL);
         return -1;
     }
-    if (normalise(*out, ctx)) {
+    if (okta_query_map(*out, ctx)) {
         okta_error(req, resp, 400, "E0000030",
                    "Bad request. Invalid date. Dates must be of the form "
                    "yyyy-MM-dd'T'HH:mm:ss.SSSZZ, e.g. 2013-01-01T12:00:00.000-07:00.",

@@ -63,7 +63,7 @@ const char *okta_rest_json(struct http_request *req, json_t *obj, const char *co
 void okta_write_group(struct jw *w, struct http_request *req, const struct store_group *g,
                       bool stats, int64_t apps_count)
 {
-    bool builtin = g->type == GROUP_BUILT_IN;
+    bool builtin = g->type == STORE_GROUP_BUILT_IN;
     jw_obj_begin(w);
     jw_kstr(w, "id", g->okta_id);
     write_time(w, "created", g->created);
@@ -109,7 +109,7 @@ void okta_write_group(struct jw *w, struct http_request *req, const struct store
         jw_kint(w, "usersCount", g->human_count); /* service users are invisible here */
         jw_kint(w, "appsCount", apps_count);
         jw_kint(w, "groupPushMappingsCount", 0);
-        jw_kbool(w, "hasAdminPrivlege", (g->roles & ROLE_ACCESS_ADMIN) != 0);
+        jw_kbool(w, "hasAdminPrivlege", (g->roles & STORE_ROLE_ACCESS_ADMIN) != 0);
         jw_obj_end(w);
         jw_obj_end(w);
     }
@@ -148,7 +148,7 @@ static void write_profile(struct jw *w, struct arena *a, const struct store_user
     jw_obj_end(w);
 }
 
-void okta_write_user(struct jw *w, struct http_request *req, const struct store_okta_user *ou,
+void okta_write_user(struct jw *w, struct http_request *req, const struct store_user_detail *ou,
                      bool in_list, const struct okta_fields *f)
 {
     const struct store_user *u = &ou->u;
@@ -196,17 +196,17 @@ void okta_write_user(struct jw *w, struct http_request *req, const struct store_
             int status;
             const char *rel, *op;
         } ops[] = {
-            {USER_STAGED, "activate", "activate"},
-            {USER_PROVISIONED, "activate", "activate"},
-            {USER_DEPROVISIONED, "activate", "activate"},
-            {USER_ACTIVE, "suspend", "suspend"},
-            {USER_SUSPENDED, "unsuspend", "unsuspend"},
+            {STORE_USER_STAGED, "activate", "activate"},
+            {STORE_USER_PROVISIONED, "activate", "activate"},
+            {STORE_USER_DEPROVISIONED, "activate", "activate"},
+            {STORE_USER_ACTIVE, "suspend", "suspend"},
+            {STORE_USER_SUSPENDED, "unsuspend", "unsuspend"},
         };
         for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
             if (ops[i].status == u->status)
                 write_href(w, ops[i].rel,
                            okta_url(req, "/api/v1/users/%s/lifecycle/%s", u->okta_id, ops[i].op));
-        if (u->status != USER_DEPROVISIONED)
+        if (u->status != STORE_USER_DEPROVISIONED)
             write_href(w, "deactivate",
                        okta_url(req, "/api/v1/users/%s/lifecycle/deactivate", u->okta_id));
     }

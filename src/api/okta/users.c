@@ -93,7 +93,7 @@ static void user_error(struct http_request *req, struct http_response *resp, int
 }
 
 static void send_user(struct http_request *req, struct http_response *resp,
-                      const struct store_okta_user *u)
+                      const struct store_user_detail *u)
 {
     struct jw w;
     api_json_begin(resp, 200, &w);
@@ -114,7 +114,7 @@ void okta_users_create(struct http_request *req, struct http_response *resp)
 {
     struct okta_call c;
     struct core_okta_user_in in = {0};
-    struct store_okta_user u;
+    struct store_user_detail u;
     bool activate;
     const char *groups[USER_GROUP_IDS_MAX];
     size_t ngroups = 0;
@@ -183,18 +183,17 @@ void okta_users_list(struct http_request *req, struct http_response *resp)
         return;
     static const struct okta_list_limits lim = {USERS_Q_DEFAULT, USERS_LIMIT_DEFAULT,
                                                 USERS_LIMIT_MAX};
-    struct store_okta_query oq;
+    struct store_query oq;
     struct okta_fields fields;
     const struct okta_fields *f;
-    if (okta_list_query(req, resp, c.team.id, OKTA_EXPR_USER_SEARCH, OKTA_EXPR_USER_FILTER, &lim,
-                        &oq) ||
+    if (okta_list_query(req, resp, OKTA_EXPR_USER_SEARCH, OKTA_EXPR_USER_FILTER, &lim, &oq) ||
         users_fields(req, resp, &fields, &f))
         return;
     /* a bare list and q omit deprovisioned users; filter and search include them */
     oq.deprovisioned = oq.expr != NULL;
-    struct store_okta_user *rows;
+    struct store_user_detail *rows;
     size_t n;
-    int rc = core_okta_user_list(&c.cx, &oq, &rows, &n);
+    int rc = core_okta_user_list(&c.cx, &c.team, &oq, &rows, &n);
     if (rc) {
         if (rc == R_EINVAL)
             okta_invalid_search(req, resp, NULL);
@@ -202,7 +201,7 @@ void okta_users_list(struct http_request *req, struct http_response *resp)
             okta_core_error(req, resp, rc, NULL, NULL);
         return;
     }
-    if (okta_after_check(&c, req, resp, STORE_OKTA_USER, oq.after, n))
+    if (okta_after_check(&c, req, resp, STORE_KIND_USER, oq.after, n))
         return;
     bool more = n > oq.limit;
     if (more)
@@ -220,7 +219,7 @@ void okta_users_list(struct http_request *req, struct http_response *resp)
 void okta_user_get(struct http_request *req, struct http_response *resp)
 {
     struct okta_call c;
-    struct store_okta_user u;
+    struct store_user_detail u;
     if (okta_begin(req, resp, OKTA_READ, &c))
         return;
     /* Okta documents fields for the list only (listUsers): refused here, not ignored */
@@ -238,7 +237,7 @@ void okta_user_get(struct http_request *req, struct http_response *resp)
 }
 
 /* The stored profile of u as a JSON object (caller decrefs). */
-static json_t *stored_profile(const struct store_okta_user *u)
+static json_t *stored_profile(const struct store_user_detail *u)
 {
     json_t *p = u->u.profile_json ? json_loads(u->u.profile_json, 0, NULL) : NULL;
     if (!p || !json_is_object(p)) {
@@ -259,7 +258,7 @@ static json_t *stored_profile(const struct store_okta_user *u)
 static void user_write(struct http_request *req, struct http_response *resp, bool partial)
 {
     struct okta_call c;
-    struct store_okta_user u;
+    struct store_user_detail u;
     struct core_okta_user_in in = {0};
     if (okta_begin(req, resp, OKTA_MANAGE, &c))
         return;
@@ -319,7 +318,7 @@ void okta_user_replace(struct http_request *req, struct http_response *resp)
 /* Runs op on the user of the path. send_email: NULL, or where the sendEmail parameter goes,
  * read after the credentials are checked (DESIGN.md §6) and before anything changes. */
 static int lifecycle(struct http_request *req, struct http_response *resp, enum core_okta_op op,
-                     bool *send_email, struct store_okta_user *u, bool *deleted)
+                     bool *send_email, struct store_user_detail *u, bool *deleted)
 {
     struct okta_call c;
     if (okta_begin(req, resp, OKTA_MANAGE, &c) ||
@@ -346,7 +345,7 @@ static int lifecycle(struct http_request *req, struct http_response *resp, enum 
 
 void okta_user_activate(struct http_request *req, struct http_response *resp)
 {
-    struct store_okta_user u;
+    struct store_user_detail u;
     bool deleted, send_email;
     if (lifecycle(req, resp, CORE_OKTA_ACTIVATE, &send_email, &u, &deleted))
         return;
@@ -365,7 +364,7 @@ void okta_user_activate(struct http_request *req, struct http_response *resp)
 
 void okta_user_deactivate(struct http_request *req, struct http_response *resp)
 {
-    struct store_okta_user u;
+    struct store_user_detail u;
     bool deleted;
     if (lifecycle(req, resp, CORE_OKTA_DEACTIVATE, NULL, &u, &deleted) == 0)
         resp->status = 200; /* empty body */
@@ -373,7 +372,7 @@ void okta_user_deactivate(struct http_request *req, struct http_response *resp)
 
 void okta_user_suspend(struct http_request *req, struct http_response *resp)
 {
-    struct store_okta_user u;
+    struct store_user_detail u;
     bool deleted;
     if (lifecycle(req, resp, CORE_OKTA_SUSPEND, NULL, &u, &deleted) == 0)
         resp->status = 200;
@@ -381,7 +380,7 @@ void okta_user_suspend(struct http_request *req, struct http_response *resp)
 
 void okta_user_unsuspend(struct http_request *req, struct http_response *resp)
 {
-    struct store_okta_user u;
+    struct store_user_detail u;
     bool deleted;
     if (lifecycle(req, resp, CORE_OKTA_UNSUSPEND, NULL, &u, &deleted) == 0)
         resp->status = 200;
@@ -389,7 +388,7 @@ void okta_user_unsuspend(struct http_request *req, struct http_response *resp)
 
 void okta_user_delete(struct http_request *req, struct http_response *resp)
 {
-    struct store_okta_user u;
+    struct store_user_detail u;
     bool deleted;
     if (lifecycle(req, resp, CORE_OKTA_DELETE, NULL, &u, &deleted) == 0)
         resp->status = 204;
@@ -400,7 +399,7 @@ void okta_user_groups(struct http_request *req, struct http_response *resp)
     struct okta_call c;
     if (okta_begin(req, resp, OKTA_READ, &c))
         return;
-    struct store_okta_query q = {.limit = 1000};
+    struct store_query q = {.limit = 1000};
     q.after = okta_query_str(req, "after");
     if (okta_limit(req, resp, 1000, 1000, &q.limit))
         return;
@@ -412,7 +411,7 @@ void okta_user_groups(struct http_request *req, struct http_response *resp)
         okta_core_error(req, resp, rc, "User", id);
         return;
     }
-    if (okta_after_check(&c, req, resp, STORE_OKTA_GROUP, q.after, n))
+    if (okta_after_check(&c, req, resp, STORE_KIND_GROUP, q.after, n))
         return;
     bool more = n > q.limit;
     if (more)

@@ -1,4 +1,5 @@
-/* Internals of the SQLite engine shared by its files (sqlite.c and one file per area). */
+/* Internals of the SQLite engine shared by its files (sqlite.c: the connection and helpers;
+ * one file per entity; query.c: the query model compiler). */
 #ifndef ROSTER_STORE_SQLITE_INTERNAL_H
 #define ROSTER_STORE_SQLITE_INTERNAL_H
 
@@ -7,6 +8,7 @@
 #include "store/seal.h"
 #include "store/store.h"
 #include "util/arena.h"
+#include "util/buf.h"
 
 #define STMT_CACHE 128
 
@@ -51,6 +53,17 @@ typedef int (*sq_row_reader)(struct arena *a, sqlite3_stmt *st, void *row);
  * the statement is reset either way. */
 int sq__one(struct sq_conn *c, struct arena *a, sqlite3_stmt *st, sq_row_reader read, void *out);
 
+/* The one row of sql (prepared once) with ?1 bound to key and ?2 to owner (the team or
+ * project the key is unique in), read by read; R_ENOTFOUND when none. */
+int sq__one_by(struct sq_conn *c, struct arena *a, const char *sql, const char *key, int64_t owner,
+               sq_row_reader read, void *out);
+
+/* Steps st for up to limit + 1 rows of `each` bytes, read by read, into an arena array (the
+ * extra row tells that more remain); a page fetched backwards (nearest first) is reversed
+ * into display order, the extra row staying last. The statement is reset either way. */
+int sq__rows(struct sq_conn *c, struct arena *a, sqlite3_stmt *st, unsigned limit, bool backward,
+             size_t each, sq_row_reader read, void **out, size_t *n);
+
 /* Steps a statement that returns no rows, then resets it. */
 int sq__exec_done(struct sq_conn *c, sqlite3_stmt *st);
 
@@ -84,8 +97,50 @@ int sq__exec_done(struct sq_conn *c, sqlite3_stmt *st);
 int sq__user_read(struct arena *a, sqlite3_stmt *st, void *row);
 int sq__group_read(struct arena *a, sqlite3_stmt *st, void *row);
 
-/* The Okta areas (okta.c). */
-struct store_okta_ops;
-extern const struct store_okta_ops store_sqlite_okta_ops;
+/* Users with their lifecycle columns, apps, app assignments: columns and row readers. */
+#define USER_DETAIL_COLS USER_COLS ", u.activated, u.password_changed, u.password_hash IS NOT NULL"
+
+#define APP_COLS                                                                                   \
+    "a.id, a.team_id, a.okta_id, a.name, a.label, a.sign_on_mode, a.active, a.body_json, "         \
+    "a.created, a.last_updated"
+
+/* The assigned group's columns first (sq__group_read), then the assignment's. */
+#define AG_COLS                                                                                    \
+    GROUP_COLS ", ag.app_id, ag.group_id, a.okta_id, ag.priority, ag.profile_json, "               \
+               "ag.last_updated"
+#define AG_FROM                                                                                    \
+    " FROM okta_app_groups ag JOIN okta_apps a ON a.id = ag.app_id JOIN groups g ON g.id = "       \
+    "ag.group_id"
+
+int sq__user_detail_read(struct arena *a, sqlite3_stmt *st, void *row);
+int sq__app_read(struct arena *a, sqlite3_stmt *st, void *row);
+int sq__app_group_read(struct arena *a, sqlite3_stmt *st, void *row);
+
+/* Appends the ids of the groups user ?user_param is an explicit member of, and, when
+ * builtin, its team's (?team_param) built-in group: "(SELECT … [UNION ALL …])". */
+void sq__user_group_ids(struct buf *b, int user_param, int team_param, bool builtin);
+
+/* Binds two integers to ?1 and ?2 of sql, steps it (no rows), resets it. */
+int sq__exec2(struct sq_conn *c, const char *sql, int64_t a1, int64_t a2);
+
+/* The lists of the query model (query.c), in the entity tables below. */
+int sq__group_query(struct store_conn *sc, struct arena *a, const struct store_query *q,
+                    struct store_group **out, int64_t **apps_count, size_t *n);
+int sq__user_query(struct store_conn *sc, struct arena *a, const struct store_query *q,
+                   struct store_user_detail **out, size_t *n);
+int sq__app_query(struct store_conn *sc, struct arena *a, const struct store_query *q,
+                  struct store_app **out, size_t *n);
+int sq__app_group_query(struct store_conn *sc, struct arena *a, int64_t app_id,
+                        const struct store_query *q, struct store_app_group **out, size_t *n);
+
+/* The engine's entity tables (one file each). */
+extern const struct store_team_ops store_sqlite_teams;
+extern const struct store_user_ops store_sqlite_users;
+extern const struct store_group_ops store_sqlite_groups;
+extern const struct store_member_ops store_sqlite_members;
+extern const struct store_credential_ops store_sqlite_credentials;
+extern const struct store_project_ops store_sqlite_projects;
+extern const struct store_app_ops store_sqlite_apps;
+extern const struct store_attribute_ops store_sqlite_attributes;
 
 #endif

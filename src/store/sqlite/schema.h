@@ -4,9 +4,9 @@
 
 // clang-format off: SQL text is laid out by hand
 
-#include "store/sqlite/schema_fold.h"
-#include "store/sqlite/schema_okta.h"
-#include "store/sqlite/schema_project.h"
+#include "store/sqlite/schema_v2.h"
+#include "store/sqlite/schema_v3.h"
+#include "store/sqlite/schema_v4.h"
 
 static const char *const store_sqlite_migrations[] = {
     /* 1: teams, users, groups, memberships, credentials */
@@ -93,11 +93,11 @@ static const char *const store_sqlite_migrations[] = {
     "  created INTEGER NOT NULL) WITHOUT ROWID;"
     "CREATE INDEX users_team_name ON users(team_id, name, uuid);",
     /* 2: ASA projects, project groups, enrollment tokens, attributes, team settings */
-    STORE_SQLITE_MIGRATION_PROJECT,
+    STORE_SQLITE_MIGRATION_2,
     /* 3: the Okta dialect: user columns, apps, indexes and trigram tables for expressions */
-    STORE_SQLITE_MIGRATION_OKTA,
+    STORE_SQLITE_MIGRATION_3,
     /* 4: Unicode case-folded search columns and their indexes */
-    STORE_SQLITE_MIGRATION_FOLD,
+    STORE_SQLITE_MIGRATION_4,
     /* 5: enrollment token secrets, sealed (store/seal.h); NULL for tokens made before 5,
      * which keep their secretless value */
     "ALTER TABLE enrollment_tokens ADD COLUMN secret_box BLOB;",

@@ -7,9 +7,7 @@
 #include <string.h>
 
 #include "store/sqlite/internal.h"
-#include "store/project.h"
 #include "store/sqlite/schema.h"
-#include "store/store.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/fold.h"
@@ -144,6 +142,63 @@ int sq__one(struct sq_conn *c, struct arena *a, sqlite3_stmt *st, sq_row_reader 
     return rc;
 }
 
+int sq__one_by(struct sq_conn *c, struct arena *a, const char *sql, const char *key, int64_t owner,
+               sq_row_reader read, void *out)
+{
+    sqlite3_stmt *st = sq__stmt(c, sql);
+    if (!st)
+        return R_ESTORE;
+    sq__bind_text(st, 1, key);
+    sqlite3_bind_int64(st, 2, owner);
+    return sq__one(c, a, st, read, out);
+}
+
+int sq__rows(struct sq_conn *c, struct arena *a, sqlite3_stmt *st, unsigned limit, bool backward,
+             size_t each, sq_row_reader read, void **out, size_t *n)
+{
+    size_t max = (size_t)limit + 1, cap = max < 16 ? max : 16, k = 0;
+    unsigned char *rows = arena_alloc(a, each * cap);
+    int rc = rows ? 0 : R_ENOMEM, s = SQLITE_DONE;
+    while (!rc && k < max && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        if (k == cap) {
+            /* grow by doubling: a page is usually far shorter than its limit */
+            size_t more = cap * 2 < max ? cap * 2 : max;
+            unsigned char *bigger = arena_alloc(a, each * more);
+            if (!bigger) {
+                rc = R_ENOMEM;
+                break;
+            }
+            memcpy(bigger, rows, each * k);
+            rows = bigger;
+            cap = more;
+        }
+        if ((rc = read(a, st, rows + k * each)))
+            break;
+        k++;
+    }
+    if (!rc && s != SQLITE_ROW && s != SQLITE_DONE)
+        rc = sq__err(c, s);
+    sqlite3_reset(st);
+    if (rc)
+        return rc;
+    if (backward) {
+        /* fetched nearest-first: the page itself is reversed into display order; the extra
+         * row (n > limit means more remain) stays last */
+        size_t page = k > limit ? limit : k;
+        unsigned char *tmp = arena_alloc(a, each);
+        if (!tmp && page > 1)
+            return R_ENOMEM;
+        for (size_t i = 0; i < page / 2; i++) {
+            memcpy(tmp, rows + i * each, each);
+            memcpy(rows + i * each, rows + (page - 1 - i) * each, each);
+            memcpy(rows + (page - 1 - i) * each, tmp, each);
+        }
+    }
+    *out = rows;
+    *n = k;
+    return 0;
+}
+
 int sq__exec_done(struct sq_conn *c, sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st);
@@ -164,8 +219,6 @@ static int sq_exec_sql(struct sq_conn *c, const char *sql)
     }
     return 0;
 }
-
-/* ---- transactions ---- */
 
 static int sq_begin(struct store_conn *sc, bool write)
 {
@@ -202,739 +255,7 @@ static void sq_rollback(struct store_conn *sc)
     c->in_tx = 0;
 }
 
-/* ---- teams ---- */
-
-static int sq_team_row(struct sq_conn *c, struct arena *a, sqlite3_stmt *st, struct store_team *out)
-{
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
-        sqlite3_reset(st);
-        return R_ENOTFOUND;
-    }
-    if (rc != SQLITE_ROW)
-        return sq__err(c, rc);
-    out->id = sqlite3_column_int64(st, 0);
-    out->name = sq__col_text(a, st, 1);
-    out->created = sqlite3_column_int64(st, 2);
-    sqlite3_reset(st);
-    return out->name ? 0 : R_ENOMEM;
-}
-
-static int sq_team_get(struct store_conn *sc, struct arena *a, const char *name,
-                       struct store_team *out)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "SELECT id, name, created FROM teams WHERE name = ?");
-    if (!st)
-        return R_ESTORE;
-    sq__bind_text(st, 1, name);
-    return sq_team_row(c, a, st, out);
-}
-
-static int sq_team_get_by_id(struct store_conn *sc, struct arena *a, int64_t id,
-                             struct store_team *out)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "SELECT id, name, created FROM teams WHERE id = ?");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, id);
-    return sq_team_row(c, a, st, out);
-}
-
-static int sq_team_insert(struct store_conn *sc, struct store_team *t)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "INSERT INTO teams(name, created) VALUES (?, ?)");
-    if (!st)
-        return R_ESTORE;
-    sq__bind_text(st, 1, t->name);
-    sqlite3_bind_int64(st, 2, t->created);
-    int rc = sq__exec_done(c, st);
-    if (!rc)
-        t->id = sqlite3_last_insert_rowid(c->db);
-    return rc;
-}
-
-static int sq_team_counter_next(struct store_conn *sc, int64_t team_id, const char *counter,
-                                int64_t start, int64_t *out)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "INSERT INTO team_counters(team_id, name, next) "
-                                   "VALUES (?1, ?2, ?3 + 1) ON CONFLICT(team_id, name) "
-                                   "DO UPDATE SET next = next + 1 RETURNING next - 1");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, team_id);
-    sq__bind_text(st, 2, counter);
-    sqlite3_bind_int64(st, 3, start);
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return sq__err(c, rc);
-    }
-    *out = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return 0;
-}
-
-/* ---- users ---- */
-
-int sq__user_read(struct arena *a, sqlite3_stmt *st, void *row)
-{
-    struct store_user *u = row;
-    memset(u, 0, sizeof(*u));
-    u->id = sqlite3_column_int64(st, 0);
-    u->team_id = sqlite3_column_int64(st, 1);
-    sq__col_copy(u->uuid, sizeof(u->uuid), st, 2);
-    sq__col_copy(u->okta_id, sizeof(u->okta_id), st, 3);
-    u->name = sq__col_text(a, st, 4);
-    u->login = sq__col_text(a, st, 5);
-    u->user_type = sqlite3_column_int(st, 6);
-    u->status = sqlite3_column_int(st, 7);
-    u->email = sq__col_text(a, st, 8);
-    u->first_name = sq__col_text(a, st, 9);
-    u->last_name = sq__col_text(a, st, 10);
-    u->display_name = sq__col_text(a, st, 11);
-    u->profile_json = sq__col_text(a, st, 12);
-    u->created = sqlite3_column_int64(st, 13);
-    u->last_updated = sqlite3_column_int64(st, 14);
-    u->status_changed = sqlite3_column_int64(st, 15);
-    u->deleted_at = sqlite3_column_int64(st, 16);
-    return u->name ? 0 : R_ENOMEM;
-}
-
-static int sq_user_insert(struct store_conn *sc, struct store_user *u)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(
-        c, "INSERT INTO users(team_id, uuid, okta_id, name, login, login_lc, user_type, status, "
-           "email, first_name, last_name, display_name, profile_json, created, last_updated, "
-           "status_changed, name_fold, login_fold, email_fold, first_name_fold, "
-           "last_name_fold, display_name_fold) VALUES (?1,?2,?3,?4,?5,lower(?5),?6,?7,?8,?9,"
-           "?10,?11,?12,?13,?14,?15,roster_fold(?4),roster_fold(?5),roster_fold(?8),"
-           "roster_fold(?9),roster_fold(?10),roster_fold(?11))");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, u->team_id);
-    sq__bind_text(st, 2, u->uuid);
-    sq__bind_text(st, 3, u->okta_id);
-    sq__bind_text(st, 4, u->name);
-    sq__bind_text(st, 5, u->login);
-    sqlite3_bind_int(st, 6, u->user_type);
-    sqlite3_bind_int(st, 7, u->status);
-    sq__bind_text(st, 8, u->email);
-    sq__bind_text(st, 9, u->first_name);
-    sq__bind_text(st, 10, u->last_name);
-    sq__bind_text(st, 11, u->display_name);
-    sq__bind_text(st, 12, u->profile_json);
-    sqlite3_bind_int64(st, 13, u->created);
-    sqlite3_bind_int64(st, 14, u->last_updated);
-    sqlite3_bind_int64(st, 15, u->status_changed);
-    int rc = sq__exec_done(c, st);
-    if (!rc)
-        u->id = sqlite3_last_insert_rowid(c->db);
-    return rc;
-}
-
-static int sq_user_get_by_name(struct store_conn *sc, struct arena *a, int64_t team_id,
-                               const char *name, struct store_user *out)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st =
-        sq__stmt(c, "SELECT " USER_COLS " FROM users u WHERE u.team_id = ? AND u.name = ?");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, team_id);
-    sq__bind_text(st, 2, name);
-    return sq__one(c, a, st, sq__user_read, out);
-}
-
-static int sq_user_get_by_uuid(struct store_conn *sc, struct arena *a, int64_t team_id,
-                               const char *uuid, struct store_user *out)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st =
-        sq__stmt(c, "SELECT " USER_COLS " FROM users u WHERE u.uuid = ? AND u.team_id = ?");
-    if (!st)
-        return R_ESTORE;
-    sq__bind_text(st, 1, uuid);
-    sqlite3_bind_int64(st, 2, team_id);
-    return sq__one(c, a, st, sq__user_read, out);
-}
-
-static int sq_user_update_status(struct store_conn *sc, int64_t user_id, int status,
-                                 int64_t deleted_at, int64_t now)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "UPDATE users SET status = ?, deleted_at = ?, "
-                                   "status_changed = ?3, last_updated = ?3 WHERE id = ?4");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int(st, 1, status);
-    sqlite3_bind_int64(st, 2, deleted_at);
-    sqlite3_bind_int64(st, 3, now);
-    sqlite3_bind_int64(st, 4, user_id);
-    return sq__exec_done(c, st);
-}
-
-/* Reverses rows fetched backwards so they come out in display order. */
-#define REVERSE_ROWS(T, rows, n)                                                                   \
-    do {                                                                                           \
-        for (size_t i_ = 0; i_ < (n) / 2; i_++) {                                                  \
-            T t_ = (rows)[i_];                                                                     \
-            (rows)[i_] = (rows)[(n)-1 - i_];                                                       \
-            (rows)[(n)-1 - i_] = t_;                                                               \
-        }                                                                                          \
-    } while (0)
-
-static int sq_status_mask_sql(struct buf *b, unsigned mask)
-{
-    /* ASA status from the Okta lifecycle: ACTIVE = active/recovery/password expired/locked. */
-    if (mask == 0 || (mask & (STORE_ASA_ACTIVE | STORE_ASA_DISABLED | STORE_ASA_DELETED)) == 0)
-        return buf_append_str(b, " AND u.deleted_at = 0");
-    if (mask == (STORE_ASA_ACTIVE | STORE_ASA_DISABLED | STORE_ASA_DELETED))
-        return 0;
-    buf_append_str(b, " AND (0");
-    if (mask & STORE_ASA_ACTIVE)
-        buf_append_str(b, " OR (u.deleted_at = 0 AND u.status IN (2,3,4,5))");
-    if (mask & STORE_ASA_DISABLED)
-        buf_append_str(b, " OR (u.deleted_at = 0 AND u.status IN (0,1,6,7))");
-    if (mask & STORE_ASA_DELETED)
-        buf_append_str(b, " OR u.deleted_at <> 0");
-    return buf_append_str(b, ")");
-}
-
-static int sq_user_list(struct store_conn *sc, struct arena *a, const struct store_user_filter *f,
-                        const struct store_page *pg, struct store_user **out, size_t *n)
-{
-    struct sq_conn *c = SQ(sc);
-    struct buf b;
-    buf_init(&b, 4096);
-    int rc = 0;
-    const char *key = "u.name"; /* user names are unique per team: the whole sort key */
-    if (f->in_group_id > 0) {
-        /* Members in name order straight from the membership key. */
-        buf_append_str(&b, "SELECT " USER_COLS " FROM memberships m JOIN users u ON "
-                           "u.id = m.user_id WHERE m.group_id = ?1");
-        key = "m.user_name";
-    } else {
-        buf_append_str(&b, "SELECT " USER_COLS " FROM users u WHERE u.team_id = ?2");
-    }
-    if (f->in_group_id > 0)
-        buf_append_str(&b, " AND u.team_id = ?2");
-    if (f->not_in_group_id > 0)
-        buf_append_str(&b, " AND NOT EXISTS (SELECT 1 FROM memberships x WHERE "
-                           "x.group_id = ?3 AND x.user_name = u.name)");
-    if (f->contains)
-        buf_append_str(&b, " AND instr(u.name_fold, ?4) > 0");
-    if (f->starts_with)
-        buf_append_str(&b, " AND u.name_fold >= ?5 AND u.name_fold < ?8");
-    if (f->type_mask == (1u << USER_HUMAN))
-        buf_append_str(&b, " AND u.user_type = 0");
-    else if (f->type_mask == (1u << USER_SERVICE))
-        buf_append_str(&b, " AND u.user_type = 1");
-    sq_status_mask_sql(&b, f->asa_status_mask);
-    if (pg->after_name)
-        buf_appendf(&b, " AND %s %s ?6", key, (pg->descending == pg->backward) ? ">" : "<");
-    bool asc = pg->descending == pg->backward;
-    buf_appendf(&b, " ORDER BY %s %s LIMIT ?7", key, asc ? "ASC" : "DESC");
-    if (b.oom) {
-        rc = R_ENOMEM;
-        goto out;
-    }
-    sqlite3_stmt *st = sq__stmt(c, buf_cstr(&b));
-    if (!st) {
-        rc = R_ESTORE;
-        goto out;
-    }
-    if (f->in_group_id > 0)
-        sqlite3_bind_int64(st, 1, f->in_group_id);
-    sqlite3_bind_int64(st, 2, f->team_id);
-    if (f->not_in_group_id > 0)
-        sqlite3_bind_int64(st, 3, f->not_in_group_id);
-    if ((f->contains && (rc = sq__bind_fold(a, st, 4, 0, f->contains))) ||
-        (f->starts_with && (rc = sq__bind_fold(a, st, 5, 8, f->starts_with))))
-        goto out;
-    if (pg->after_name)
-        sq__bind_text(st, 6, pg->after_name);
-    sqlite3_bind_int64(st, 7, (sqlite3_int64)pg->limit + 1);
-    struct store_user *rows = arena_alloc(a, sizeof(*rows) * (pg->limit + 1));
-    if (!rows) {
-        rc = R_ENOMEM;
-        goto out;
-    }
-    size_t k = 0;
-    int s = SQLITE_DONE;
-    while (k < pg->limit + 1 && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        if ((rc = sq__user_read(a, st, &rows[k])))
-            break;
-        k++;
-    }
-    if (!rc && s != SQLITE_ROW && s != SQLITE_DONE)
-        rc = sq__err(c, s);
-    sqlite3_reset(st);
-    if (rc)
-        goto out;
-    if (pg->backward) {
-        /* Fetched nearest-first: reverse the page itself into display order; the extra
-         * row (n > limit means more remain) stays last. */
-        size_t page = k > pg->limit ? pg->limit : k;
-        REVERSE_ROWS(struct store_user, rows, page);
-    }
-    *out = rows;
-    *n = k;
-out:
-    buf_free(&b);
-    return rc;
-}
-
-/* ---- groups ---- */
-
-int sq__group_read(struct arena *a, sqlite3_stmt *st, void *row)
-{
-    struct store_group *g = row;
-    memset(g, 0, sizeof(*g));
-    g->id = sqlite3_column_int64(st, 0);
-    g->team_id = sqlite3_column_int64(st, 1);
-    sq__col_copy(g->uuid, sizeof(g->uuid), st, 2);
-    sq__col_copy(g->okta_id, sizeof(g->okta_id), st, 3);
-    g->name = sq__col_text(a, st, 4);
-    g->description = sq__col_text(a, st, 5);
-    g->profile_json = sq__col_text(a, st, 6);
-    g->roles = (unsigned)sqlite3_column_int(st, 7);
-    g->type = sqlite3_column_int(st, 8);
-    g->flags = (unsigned)sqlite3_column_int(st, 9);
-    g->federated_from_team = sq__col_text(a, st, 10);
-    g->federation_approved_at = sqlite3_column_int64(st, 11);
-    g->created = sqlite3_column_int64(st, 12);
-    g->last_updated = sqlite3_column_int64(st, 13);
-    g->last_membership_updated = sqlite3_column_int64(st, 14);
-    g->deleted_at = sqlite3_column_int64(st, 15);
-    g->users_count = sqlite3_column_int64(st, 16);
-    g->human_count = sqlite3_column_int64(st, 17);
-    return g->name ? 0 : R_ENOMEM;
-}
-
-static int sq_group_insert(struct store_conn *sc, struct store_group *g)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(
-        c, "INSERT INTO groups(team_id, uuid, okta_id, name, description, profile_json, roles, "
-           "type, flags, federated_from_team, federation_approved_at, created, last_updated, "
-           "last_membership_updated, users_count, human_count, name_fold, description_fold) "
-           "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,roster_fold(?4),"
-           "roster_fold(?5))");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, g->team_id);
-    sq__bind_text(st, 2, g->uuid);
-    sq__bind_text(st, 3, g->okta_id);
-    sq__bind_text(st, 4, g->name);
-    sq__bind_text(st, 5, g->description);
-    sq__bind_text(st, 6, g->profile_json);
-    sqlite3_bind_int(st, 7, (int)g->roles);
-    sqlite3_bind_int(st, 8, g->type);
-    sqlite3_bind_int(st, 9, (int)g->flags);
-    sq__bind_text(st, 10, g->federated_from_team);
-    sqlite3_bind_int64(st, 11, g->federation_approved_at);
-    sqlite3_bind_int64(st, 12, g->created);
-    sqlite3_bind_int64(st, 13, g->last_updated);
-    sqlite3_bind_int64(st, 14, g->last_membership_updated);
-    sqlite3_bind_int64(st, 15, g->users_count);
-    sqlite3_bind_int64(st, 16, g->human_count);
-    int rc = sq__exec_done(c, st);
-    if (!rc)
-        g->id = sqlite3_last_insert_rowid(c->db);
-    return rc;
-}
-
-static int sq_group_get_by_name(struct store_conn *sc, struct arena *a, int64_t team_id,
-                                const char *name, bool include_deleted, struct store_group *out)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st =
-        sq__stmt(c, include_deleted
-                        ? "SELECT " GROUP_COLS " FROM groups g WHERE g.team_id = ? AND g.name = ? "
-                          "ORDER BY g.deleted_at = 0 DESC, g.deleted_at DESC LIMIT 1"
-                        : "SELECT " GROUP_COLS " FROM groups g WHERE g.team_id = ? AND g.name = ? "
-                          "AND g.deleted_at = 0");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, team_id);
-    sq__bind_text(st, 2, name);
-    return sq__one(c, a, st, sq__group_read, out);
-}
-
-static int sq_group_get_by_uuid(struct store_conn *sc, struct arena *a, int64_t team_id,
-                                const char *uuid, struct store_group *out)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st =
-        sq__stmt(c, "SELECT " GROUP_COLS " FROM groups g WHERE g.uuid = ? AND g.team_id = ?");
-    if (!st)
-        return R_ESTORE;
-    sq__bind_text(st, 1, uuid);
-    sqlite3_bind_int64(st, 2, team_id);
-    return sq__one(c, a, st, sq__group_read, out);
-}
-
-static int sq_group_get_builtin(struct store_conn *sc, struct arena *a, int64_t team_id,
-                                struct store_group *out)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "SELECT " GROUP_COLS " FROM groups g INDEXED BY groups_builtin "
-                                   "WHERE g.team_id = ? AND g.type = 1 AND g.deleted_at = 0");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, team_id);
-    return sq__one(c, a, st, sq__group_read, out);
-}
-
-static int sq_group_update_roles(struct store_conn *sc, int64_t group_id, unsigned roles,
-                                 int64_t now)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "UPDATE groups SET roles = ?, last_updated = ? WHERE id = ?");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int(st, 1, (int)roles);
-    sqlite3_bind_int64(st, 2, now);
-    sqlite3_bind_int64(st, 3, group_id);
-    return sq__exec_done(c, st);
-}
-
-static int sq_group_delete(struct store_conn *sc, int64_t group_id, int64_t now)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "DELETE FROM memberships WHERE group_id = ?");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, group_id);
-    int rc = sq__exec_done(c, st);
-    if (rc)
-        return rc;
-    st = sq__stmt(c, "UPDATE groups SET deleted_at = ?, users_count = 0, human_count = 0, "
-                     "last_membership_updated = ?1 WHERE id = ?");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_int64(st, 2, group_id);
-    return sq__exec_done(c, st);
-}
-
-static int sq_group_list(struct store_conn *sc, struct arena *a, const struct store_group_filter *f,
-                         const struct store_page *pg, struct store_group **out, size_t *n)
-{
-    struct sq_conn *c = SQ(sc);
-    struct buf b;
-    buf_init(&b, 16384);
-    int rc = 0;
-    int param = 3;
-    if (f->member_user_id > 0)
-        /* A user's groups are few: fetch them by id through the membership index, then
-         * sort; the built-in group joins when asked. */
-        /* (+team_id keeps SQLite from walking the team's whole name index instead) */
-        buf_appendf(&b,
-                    "SELECT " GROUP_COLS " FROM groups g WHERE +g.team_id = ?1 AND g.id IN "
-                    "(SELECT group_id FROM memberships WHERE user_id = ?2%s)",
-                    f->member_builtin ? " UNION ALL SELECT id FROM groups INDEXED BY "
-                                        "groups_builtin WHERE team_id = ?1 AND type = 1 AND "
-                                        "deleted_at = 0"
-                                      : "");
-    else
-        buf_append_str(&b, "SELECT " GROUP_COLS " FROM groups g WHERE g.team_id = ?1");
-    if (f->deleted == 0)
-        buf_append_str(&b, " AND g.deleted_at = 0");
-    else if (f->deleted == 2)
-        buf_append_str(&b, " AND g.deleted_at <> 0");
-    if (f->contains)
-        buf_appendf(&b, " AND instr(g.name_fold, ?%d) > 0", param++);
-    if (f->nids) {
-        buf_append_str(&b, " AND g.uuid IN (");
-        for (size_t i = 0; i < f->nids; i++)
-            buf_appendf(&b, "%s?%d", i ? "," : "", param++);
-        buf_append_str(&b, ")");
-    }
-    if (f->nignore) {
-        buf_append_str(&b, " AND g.name NOT IN (");
-        for (size_t i = 0; i < f->nignore; i++)
-            buf_appendf(&b, "%s?%d", i ? "," : "", param++);
-        buf_append_str(&b, ")");
-    }
-    int cursor_param = param;
-    bool asc = pg->descending == pg->backward;
-    if (pg->after_name) {
-        buf_appendf(&b, " AND (g.name, g.uuid) %s (?%d, ?%d)", asc ? ">" : "<", param, param + 1);
-        param += 2;
-    }
-    buf_appendf(&b, " ORDER BY g.name %s, g.uuid %s LIMIT ?%d", asc ? "ASC" : "DESC",
-                asc ? "ASC" : "DESC", param);
-    if (b.oom) {
-        rc = R_ENOMEM;
-        goto out;
-    }
-    sqlite3_stmt *st = sq__stmt(c, buf_cstr(&b));
-    if (!st) {
-        rc = R_ESTORE;
-        goto out;
-    }
-    int p = 3;
-    sqlite3_bind_int64(st, 1, f->team_id);
-    if (f->member_user_id > 0)
-        sqlite3_bind_int64(st, 2, f->member_user_id);
-    if (f->contains && (rc = sq__bind_fold(a, st, p++, 0, f->contains)))
-        goto out;
-    for (size_t i = 0; i < f->nids; i++)
-        sq__bind_text(st, p++, f->ids[i]);
-    for (size_t i = 0; i < f->nignore; i++)
-        sq__bind_text(st, p++, f->ignore[i]);
-    if (pg->after_name) {
-        sq__bind_text(st, cursor_param, pg->after_name);
-        sq__bind_text(st, cursor_param + 1, pg->after_uuid);
-    }
-    sqlite3_bind_int64(st, param, (sqlite3_int64)pg->limit + 1);
-    struct store_group *rows = arena_alloc(a, sizeof(*rows) * (pg->limit + 1));
-    if (!rows) {
-        rc = R_ENOMEM;
-        goto out;
-    }
-    size_t k = 0;
-    int s = SQLITE_DONE;
-    while (k < pg->limit + 1 && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        if ((rc = sq__group_read(a, st, &rows[k])))
-            break;
-        k++;
-    }
-    if (!rc && s != SQLITE_ROW && s != SQLITE_DONE)
-        rc = sq__err(c, s);
-    sqlite3_reset(st);
-    if (rc)
-        goto out;
-    if (pg->backward) {
-        size_t page = k > pg->limit ? pg->limit : k;
-        REVERSE_ROWS(struct store_group, rows, page);
-    }
-    *out = rows;
-    *n = k;
-out:
-    buf_free(&b);
-    return rc;
-}
-
-/* ---- memberships ---- */
-
-static int sq_count_add(struct sq_conn *c, int64_t group_id, int64_t users, int64_t humans,
-                        int64_t now)
-{
-    sqlite3_stmt *st = sq__stmt(c, "UPDATE groups SET users_count = users_count + ?, "
-                                   "human_count = human_count + ?, last_membership_updated = ? "
-                                   "WHERE id = ?");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, users);
-    sqlite3_bind_int64(st, 2, humans);
-    sqlite3_bind_int64(st, 3, now);
-    sqlite3_bind_int64(st, 4, group_id);
-    return sq__exec_done(c, st);
-}
-
-static int sq_member_add(struct store_conn *sc, const struct store_group *g,
-                         const struct store_user *u, int64_t now, bool *changed)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "INSERT INTO memberships(group_id, user_name, user_id, "
-                                   "created) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, g->id);
-    sq__bind_text(st, 2, u->name);
-    sqlite3_bind_int64(st, 3, u->id);
-    sqlite3_bind_int64(st, 4, now);
-    int rc = sq__exec_done(c, st);
-    if (rc)
-        return rc;
-    *changed = sqlite3_changes(c->db) > 0;
-    if (!*changed)
-        return 0;
-    return sq_count_add(c, g->id, 1, u->user_type == USER_HUMAN ? 1 : 0, now);
-}
-
-static int sq_member_remove(struct store_conn *sc, const struct store_group *g,
-                            const struct store_user *u, int64_t now, bool *changed)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "DELETE FROM memberships WHERE group_id = ? AND user_name = ?");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, g->id);
-    sq__bind_text(st, 2, u->name);
-    int rc = sq__exec_done(c, st);
-    if (rc)
-        return rc;
-    *changed = sqlite3_changes(c->db) > 0;
-    if (!*changed)
-        return 0;
-    return sq_count_add(c, g->id, -1, u->user_type == USER_HUMAN ? -1 : 0, now);
-}
-
-static int sq_member_remove_user(struct store_conn *sc, const struct store_user *u, int64_t now)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "UPDATE groups SET users_count = users_count - 1, "
-                                   "human_count = human_count - ?, last_membership_updated = ? "
-                                   "WHERE id IN (SELECT group_id FROM memberships WHERE "
-                                   "user_id = ?)");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, u->user_type == USER_HUMAN ? 1 : 0);
-    sqlite3_bind_int64(st, 2, now);
-    sqlite3_bind_int64(st, 3, u->id);
-    int rc = sq__exec_done(c, st);
-    if (rc)
-        return rc;
-    st = sq__stmt(c, "DELETE FROM memberships WHERE user_id = ?");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, u->id);
-    return sq__exec_done(c, st);
-}
-
-static int sq_builtin_count_add(struct store_conn *sc, int64_t team_id, int64_t users,
-                                int64_t humans)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "UPDATE groups INDEXED BY groups_builtin SET "
-                                   "users_count = users_count + ?, human_count = human_count + "
-                                   "? WHERE team_id = ? AND type = 1 AND deleted_at = 0");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, users);
-    sqlite3_bind_int64(st, 2, humans);
-    sqlite3_bind_int64(st, 3, team_id);
-    return sq__exec_done(c, st);
-}
-
-static int sq_principal_roles(struct store_conn *sc, int64_t team_id, int64_t user_id,
-                              unsigned *roles)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(
-        c, "SELECT g.roles FROM memberships m JOIN groups g ON g.id = m.group_id "
-           "WHERE m.user_id = ?2 AND g.deleted_at = 0 AND g.roles <> 0 "
-           "UNION ALL SELECT roles FROM groups INDEXED BY groups_builtin WHERE team_id = ?1 "
-           "AND type = 1 AND deleted_at = 0");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, team_id);
-    sqlite3_bind_int64(st, 2, user_id);
-    unsigned r = 0;
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW)
-        r |= (unsigned)sqlite3_column_int(st, 0);
-    sqlite3_reset(st);
-    if (s != SQLITE_DONE)
-        return sq__err(c, s);
-    *roles = r;
-    return 0;
-}
-
-/* ---- credentials ---- */
-
-static void sq_key_read(sqlite3_stmt *st, struct store_key *k)
-{
-    memset(k, 0, sizeof(*k));
-    k->id = sqlite3_column_int64(st, 0);
-    k->team_id = sqlite3_column_int64(st, 1);
-    k->user_id = sqlite3_column_int64(st, 2);
-    sq__col_copy(k->uuid, sizeof(k->uuid), st, 3);
-    const void *h = sqlite3_column_blob(st, 4);
-    if (h && sqlite3_column_bytes(st, 4) == 32)
-        memcpy(k->secret_hash, h, 32);
-    k->issued_at = sqlite3_column_int64(st, 5);
-    k->expires_at = sqlite3_column_int64(st, 6);
-    k->last_used = sqlite3_column_int64(st, 7);
-    k->deleted_at = sqlite3_column_int64(st, 8);
-}
-
-#define KEY_COLS                                                                                   \
-    "id, team_id, user_id, uuid, secret_hash, issued_at, expires_at, last_used, deleted_at"
-
-static int sq_key_insert(struct store_conn *sc, struct store_key *k)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "INSERT INTO api_keys(team_id, user_id, uuid, secret_hash, "
-                                   "issued_at, expires_at) VALUES (?,?,?,?,?,?)");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, k->team_id);
-    sqlite3_bind_int64(st, 2, k->user_id);
-    sq__bind_text(st, 3, k->uuid);
-    sqlite3_bind_blob(st, 4, k->secret_hash, 32, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 5, k->issued_at);
-    sqlite3_bind_int64(st, 6, k->expires_at);
-    int rc = sq__exec_done(c, st);
-    if (!rc)
-        k->id = sqlite3_last_insert_rowid(c->db);
-    return rc;
-}
-
-static int sq_key_get(struct store_conn *sc, int64_t team_id, const char *uuid,
-                      struct store_key *out)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "SELECT " KEY_COLS " FROM api_keys WHERE uuid = ? AND "
-                                   "team_id = ? AND deleted_at = 0");
-    if (!st)
-        return R_ESTORE;
-    sq__bind_text(st, 1, uuid);
-    sqlite3_bind_int64(st, 2, team_id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        sq_key_read(st, out);
-        sqlite3_reset(st);
-        return 0;
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? R_ENOTFOUND : sq__err(c, rc);
-}
-
-static int sq_key_list(struct store_conn *sc, struct arena *a, int64_t user_id,
-                       struct store_key **out, size_t *n)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "SELECT " KEY_COLS " FROM api_keys WHERE user_id = ? AND "
-                                   "deleted_at = 0 ORDER BY issued_at, id LIMIT 1000");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, user_id);
-    size_t cap = 16, k = 0;
-    struct store_key *rows = arena_alloc(a, sizeof(*rows) * cap);
-    int s, rc = 0;
-    while (rows && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (k == cap) {
-            struct store_key *more = arena_alloc(a, sizeof(*rows) * cap * 2);
-            if (!more) {
-                rows = NULL;
-                break;
-            }
-            memcpy(more, rows, sizeof(*rows) * k);
-            rows = more;
-            cap *= 2;
-        }
-        sq_key_read(st, &rows[k++]);
-    }
-    if (!rows)
-        rc = R_ENOMEM;
-    else if (s != SQLITE_DONE)
-        rc = sq__err(c, s);
-    sqlite3_reset(st);
-    *out = rows;
-    *n = k;
-    return rc;
-}
-
-static int sq_exec_id_time(struct sq_conn *c, const char *sql, int64_t a1, int64_t a2)
+int sq__exec2(struct sq_conn *c, const char *sql, int64_t a1, int64_t a2)
 {
     sqlite3_stmt *st = sq__stmt(c, sql);
     if (!st)
@@ -943,128 +264,6 @@ static int sq_exec_id_time(struct sq_conn *c, const char *sql, int64_t a1, int64
     sqlite3_bind_int64(st, 2, a2);
     return sq__exec_done(c, st);
 }
-
-static int sq_key_delete(struct store_conn *sc, int64_t key_id, int64_t now)
-{
-    struct sq_conn *c = SQ(sc);
-    int rc = sq_exec_id_time(c, "UPDATE api_keys SET deleted_at = ?2 WHERE id = ?1", key_id, now);
-    if (rc)
-        return rc;
-    /* Tokens of a deleted key die with it. */
-    return sq_exec_id_time(c, "DELETE FROM bearer_tokens WHERE key_id = ?1 AND ?2 = ?2", key_id,
-                           now);
-}
-
-static int sq_key_expire_others(struct store_conn *sc, int64_t user_id, int64_t keep_key_id,
-                                int64_t expires_at)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "UPDATE api_keys SET expires_at = ? WHERE user_id = ? AND "
-                                   "id <> ? AND deleted_at = 0 AND expires_at = 0");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, expires_at);
-    sqlite3_bind_int64(st, 2, user_id);
-    sqlite3_bind_int64(st, 3, keep_key_id);
-    return sq__exec_done(c, st);
-}
-
-static int sq_key_touch(struct store_conn *sc, int64_t key_id, int64_t now)
-{
-    return sq_exec_id_time(SQ(sc), "UPDATE api_keys SET last_used = ?2 WHERE id = ?1", key_id, now);
-}
-
-static int sq_bearer_insert(struct store_conn *sc, const unsigned char hash[32], int64_t team_id,
-                            int64_t key_id, int64_t expires_at)
-{
-    struct sq_conn *c = SQ(sc);
-    /* Expired tokens are swept as new ones arrive: the table stays the size of live ones. */
-    int rc = sq_exec_id_time(c, "DELETE FROM bearer_tokens WHERE expires_at < ?1 AND ?2 = ?2",
-                             expires_at - 2 * 3600 * 1000LL, 0);
-    if (rc)
-        return rc;
-    sqlite3_stmt *st = sq__stmt(c, "INSERT INTO bearer_tokens(hash, team_id, key_id, "
-                                   "expires_at) VALUES (?,?,?,?)");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, team_id);
-    sqlite3_bind_int64(st, 3, key_id);
-    sqlite3_bind_int64(st, 4, expires_at);
-    return sq__exec_done(c, st);
-}
-
-static int sq_principal_row(struct sq_conn *c, struct arena *a, sqlite3_stmt *st,
-                            struct store_principal *out)
-{
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
-        sqlite3_reset(st);
-        return R_EAUTH;
-    }
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return sq__err(c, rc);
-    }
-    memset(out, 0, sizeof(*out));
-    out->team_id = sqlite3_column_int64(st, 0);
-    out->user_id = sqlite3_column_int64(st, 1);
-    out->key_id = sqlite3_column_int64(st, 2);
-    out->team_name = sq__col_text(a, st, 3);
-    out->user_name = sq__col_text(a, st, 4);
-    sq__col_copy(out->user_uuid, sizeof(out->user_uuid), st, 5);
-    out->user_status = sqlite3_column_int(st, 6);
-    sqlite3_reset(st);
-    return out->team_name && out->user_name ? 0 : R_ENOMEM;
-}
-
-static int sq_bearer_lookup(struct store_conn *sc, struct arena *a, const unsigned char hash[32],
-                            int64_t now, struct store_principal *out)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(
-        c, "SELECT t.id, u.id, k.id, t.name, u.name, u.uuid, u.status FROM bearer_tokens b "
-           "JOIN api_keys k ON k.id = b.key_id JOIN users u ON u.id = k.user_id "
-           "JOIN teams t ON t.id = b.team_id WHERE b.hash = ?1 AND b.expires_at > ?2 "
-           "AND k.deleted_at = 0 AND (k.expires_at = 0 OR k.expires_at > ?2) "
-           "AND u.deleted_at = 0");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, now);
-    return sq_principal_row(c, a, st, out);
-}
-
-static int sq_api_token_insert(struct store_conn *sc, const unsigned char hash[32], int64_t team_id,
-                               int64_t user_id, int64_t now)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "INSERT INTO api_tokens(hash, team_id, user_id, created) "
-                                   "VALUES (?,?,?,?)");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, team_id);
-    sqlite3_bind_int64(st, 3, user_id);
-    sqlite3_bind_int64(st, 4, now);
-    return sq__exec_done(c, st);
-}
-
-static int sq_api_token_lookup(struct store_conn *sc, struct arena *a, const unsigned char hash[32],
-                               struct store_principal *out)
-{
-    struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st =
-        sq__stmt(c, "SELECT t.id, u.id, 0, t.name, u.name, u.uuid, u.status FROM api_tokens x "
-                    "JOIN users u ON u.id = x.user_id JOIN teams t ON t.id = x.team_id "
-                    "WHERE x.hash = ?1 AND u.deleted_at = 0");
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_blob(st, 1, hash, 32, SQLITE_TRANSIENT);
-    return sq_principal_row(c, a, st, out);
-}
-
-/* ---- open / close / migrate ---- */
 
 static void sq_close(struct store_conn *sc)
 {
@@ -1117,8 +316,6 @@ fail:
     sq_exec_sql(c, "ROLLBACK");
     return rc;
 }
-
-/* ---- sealed secrets ---- */
 
 /* roster_unseal(public id, blob): the secret sealed for that row, NULL for a NULL blob, an
  * error when it does not open (sq_seal_setup checked the key against the store). */
@@ -1227,9 +424,17 @@ int store_sqlite_open(const char *path, struct store_conn **out)
     struct sq_conn *c = calloc(1, sizeof(*c));
     if (!c)
         return R_ENOMEM;
-    c->base.ops = &sq_ops;
-    c->base.project = &store_sqlite_project_ops;
-    c->base.okta = &store_sqlite_okta_ops;
+    c->base = (struct store_conn){
+        .ops = &sq_ops,
+        .teams = &store_sqlite_teams,
+        .users = &store_sqlite_users,
+        .groups = &store_sqlite_groups,
+        .members = &store_sqlite_members,
+        .credentials = &store_sqlite_credentials,
+        .projects = &store_sqlite_projects,
+        .apps = &store_sqlite_apps,
+        .attributes = &store_sqlite_attributes,
+    };
     int rc = sqlite3_open_v2(
         path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
@@ -1255,47 +460,6 @@ fail:
     sq_close(&c->base);
     return rc;
 }
-
-static const struct store_ops sq_ops = {
-    .name = "sqlite",
-    .close = sq_close,
-    .begin = sq_begin,
-    .commit = sq_commit,
-    .rollback = sq_rollback,
-    .team_get = sq_team_get,
-    .team_get_by_id = sq_team_get_by_id,
-    .team_insert = sq_team_insert,
-    .team_counter_next = sq_team_counter_next,
-    .user_insert = sq_user_insert,
-    .user_get_by_name = sq_user_get_by_name,
-    .user_get_by_uuid = sq_user_get_by_uuid,
-    .user_update_status = sq_user_update_status,
-    .user_list = sq_user_list,
-    .group_insert = sq_group_insert,
-    .group_get_by_name = sq_group_get_by_name,
-    .group_get_by_uuid = sq_group_get_by_uuid,
-    .group_get_builtin = sq_group_get_builtin,
-    .group_update_roles = sq_group_update_roles,
-    .group_delete = sq_group_delete,
-    .group_list = sq_group_list,
-    .member_add = sq_member_add,
-    .member_remove = sq_member_remove,
-    .member_remove_user = sq_member_remove_user,
-    .builtin_count_add = sq_builtin_count_add,
-    .principal_roles = sq_principal_roles,
-    .key_insert = sq_key_insert,
-    .key_get = sq_key_get,
-    .key_list = sq_key_list,
-    .key_delete = sq_key_delete,
-    .key_expire_others = sq_key_expire_others,
-    .key_touch = sq_key_touch,
-    .bearer_insert = sq_bearer_insert,
-    .bearer_lookup = sq_bearer_lookup,
-    .api_token_insert = sq_api_token_insert,
-    .api_token_lookup = sq_api_token_lookup,
-};
-
-/* ---- query plans ---- */
 
 /* True when an EXPLAIN QUERY PLAN detail line means work that grows with the table rather
  * than with the page: a full scan, or sorting a whole result for ORDER BY. */
@@ -1411,3 +575,33 @@ int store_sqlite_plan_check(struct store_conn *sc, const char *const *allowed, s
     }
     return flagged;
 }
+
+static int sq_id_known(struct store_conn *sc, enum store_kind kind, int64_t team_id,
+                       const char *okta_id, bool *known)
+{
+    struct sq_conn *c = SQ(sc);
+    const char *sql = kind == STORE_KIND_GROUP  ? "SELECT 1 FROM groups WHERE okta_id = ? AND "
+                                                  "team_id = ?"
+                      : kind == STORE_KIND_USER ? "SELECT 1 FROM users WHERE okta_id = ? AND "
+                                                  "team_id = ?"
+                                                : "SELECT 1 FROM okta_apps WHERE okta_id = ? AND "
+                                                  "team_id = ?";
+    sqlite3_stmt *st = sq__stmt(c, sql);
+    if (!st)
+        return R_ESTORE;
+    sq__bind_text(st, 1, okta_id);
+    sqlite3_bind_int64(st, 2, team_id);
+    int rc = sqlite3_step(st);
+    *known = rc == SQLITE_ROW;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq__err(c, rc);
+}
+
+static const struct store_ops sq_ops = {
+    .name = "sqlite",
+    .close = sq_close,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .id_known = sq_id_known,
+};

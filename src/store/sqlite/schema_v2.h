@@ -1,12 +1,12 @@
 /* SQLite migration 2: ASA projects, project groups, enrollment tokens, attributes, team
  * settings. Triggers keep project groups in step with their groups inside the same
  * transaction, so group code needs to know nothing about projects. */
-#ifndef ROSTER_STORE_SQLITE_SCHEMA_PROJECT_H
-#define ROSTER_STORE_SQLITE_SCHEMA_PROJECT_H
+#ifndef ROSTER_STORE_SQLITE_SCHEMA_V2_H
+#define ROSTER_STORE_SQLITE_SCHEMA_V2_H
 
 // clang-format off: SQL text is laid out by hand
 
-#define STORE_SQLITE_MIGRATION_PROJECT                                                               \
+#define STORE_SQLITE_MIGRATION_2                                                                     \
     "CREATE TABLE projects ("                                                                        \
     "  id INTEGER PRIMARY KEY,"                                                                      \
     "  team_id INTEGER NOT NULL REFERENCES teams(id),"                                               \

@@ -1,12 +1,12 @@
 /* SQLite migration 4: Unicode case-folded copies of the texts that case-insensitive searches
  * compare (util/fold.h, through the roster_fold() SQL function every connection registers),
  * filled for existing rows and indexed. Every write of a source column writes its copy. */
-#ifndef ROSTER_STORE_SQLITE_SCHEMA_FOLD_H
-#define ROSTER_STORE_SQLITE_SCHEMA_FOLD_H
+#ifndef ROSTER_STORE_SQLITE_SCHEMA_V4_H
+#define ROSTER_STORE_SQLITE_SCHEMA_V4_H
 
 // clang-format off: SQL text is laid out by hand
 
-#define STORE_SQLITE_MIGRATION_FOLD                                                                \
+#define STORE_SQLITE_MIGRATION_4                                                                   \
     "ALTER TABLE users ADD COLUMN name_fold TEXT;"                                                 \
     "ALTER TABLE users ADD COLUMN login_fold TEXT;"                                                \
     "ALTER TABLE users ADD COLUMN email_fold TEXT;"                                                \

@@ -1,11 +1,12 @@
-/* SQLite migration of the Okta dialect: Okta-only user columns, the Okta group name, indexes
- * for expression queries, trigram tables for `co`, apps and app↔group assignments. */
-#ifndef ROSTER_STORE_SQLITE_SCHEMA_OKTA_H
-#define ROSTER_STORE_SQLITE_SCHEMA_OKTA_H
+/* SQLite migration 3: users' lifecycle columns (activation, password), the display name of
+ * groups, indexes for query-model lists, trigram tables for `co`, apps and app↔group
+ * assignments. Table and column names stay as first written (okta_apps, okta_name…). */
+#ifndef ROSTER_STORE_SQLITE_SCHEMA_V3_H
+#define ROSTER_STORE_SQLITE_SCHEMA_V3_H
 
 // clang-format off: SQL text is laid out by hand
 
-#define STORE_SQLITE_MIGRATION_OKTA                                                                \
+#define STORE_SQLITE_MIGRATION_3                                                                   \
     "ALTER TABLE users ADD COLUMN activated INTEGER NOT NULL DEFAULT 0;"                           \
     "ALTER TABLE users ADD COLUMN password_changed INTEGER NOT NULL DEFAULT 0;" /* the built-in    \
                                                                                    group is        \

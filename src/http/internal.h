@@ -1,7 +1,8 @@
-/* Internal seam between src/net (libmicrohttpd glue) and src/http (request pipeline);
- * not for dialects. The pipeline is kept free of MHD so it can be tested without sockets. */
-#ifndef ROSTER_NET_H
-#define ROSTER_NET_H
+/* http's internal header: the request pipeline entry points that src/net (libmicrohttpd
+ * glue) drives; not for dialects. The pipeline is kept free of MHD so it can be tested
+ * without sockets. */
+#ifndef ROSTER_HTTP_INTERNAL_H
+#define ROSTER_HTTP_INTERNAL_H
 
 #include "http/http.h"
 

@@ -1,4 +1,4 @@
-/* Chooses the store engine from a URL ("sqlite:PATH", "postgres://…"). */
+/* Opens a store connection: chooses the engine from the URL ("sqlite:PATH", "postgres://…"). */
 #include <stdio.h>
 #include <string.h>
 
