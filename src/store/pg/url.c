@@ -186,7 +186,9 @@ void store_pg_scrub(const struct store_pg_url *u, const char *msg, char *out, si
             p += hit;
             continue;
         }
-        out[o++] = (*p == '\n' || *p == '\r' || *p == '\t') ? ' ' : *p;
+        char c = (*p == '\n' || *p == '\r' || *p == '\t') ? ' ' : *p;
+        if (c != ' ' || (o > 0 && out[o - 1] != ' ')) /* one line, single spaces */
+            out[o++] = c;
         p++;
     }
     while (o > 0 && out[o - 1] == ' ')
