@@ -1,6 +1,6 @@
 # Roster build. `make` → build/roster; `make test` → every test; `make run` → demo server.
 CC ?= cc
-PKGS := libmicrohttpd jansson sqlite3 libsodium
+PKGS := libmicrohttpd jansson sqlite3 libsodium libpq
 # libunistring (Unicode case folding, util/fold.c) ships no pkg-config file: linked by name
 WARN := -std=c17 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla -Werror
 OPT ?= -O2 -g

@@ -3,7 +3,7 @@
 # Idempotent and quiet when nothing is missing.
 set -e
 PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev
-libcmocka-dev libyaml-dev libunistring-dev openssl curl ca-certificates"
+libcmocka-dev libyaml-dev libunistring-dev libpq-dev postgresql openssl curl ca-certificates"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -5,7 +5,29 @@ BUILD=${1:-build}
 pass=0
 fail=0
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+pg_state=""
+trap 'rm -f "$out"; [ -z "$pg_state" ] || ROSTER_PG_STATE=$pg_state sh scripts/pg.sh stop' EXIT
+
+# The PostgreSQL engine's tests need a server: ROSTER_TEST_PG as given, else a throwaway one
+# from scripts/pg.sh where it can install and run it (root, sudo, or the binaries present).
+if [ -n "${ROSTER_TEST_PG:-}" ]; then
+    echo "pg: PostgreSQL tests run against ROSTER_TEST_PG"
+elif [ "$(id -u)" -eq 0 ] || [ -x /usr/lib/postgresql/15/bin/initdb ] ||
+    { command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; }; then
+    pg_state="$(pwd)/$BUILD/pg.state"
+    if ROSTER_TEST_PG=$(ROSTER_PG_STATE=$pg_state sh scripts/pg.sh start 2>"$out"); then
+        export ROSTER_TEST_PG
+        echo "pg: PostgreSQL tests run against a throwaway server (scripts/pg.sh)"
+    else
+        cat "$out"
+        echo "pg: scripts/pg.sh start failed: PostgreSQL tests cannot run"
+        fail=$((fail + 1))
+        unset ROSTER_TEST_PG
+    fi
+else
+    echo "pg: PostgreSQL tests skipped: ROSTER_TEST_PG is not set, and PostgreSQL 15 is neither" \
+        "installed nor installable here (not root, no sudo)"
+fi
 
 for t in "$BUILD"/tests/test_* "$BUILD"/tests/replay_*; do
     [ -x "$t" ] || continue

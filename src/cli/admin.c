@@ -36,16 +36,22 @@ static void ensure_store_dir(const char *url)
     mkdir(dir, 0750);
 }
 
-/* Opens the store and an arena for a CLI command. */
-static int open_ctx(const char *url, struct core_ctx *cx, struct arena *a)
+/* Opens the store (--store, else the default) and an arena for a CLI command; returns 0 or the
+ * exit status. */
+static int open_ctx(const char *cmd, const char *flag, struct core_ctx *cx, struct arena *a)
 {
+    const char *url = cli_store_url(flag);
+    int pg_status = cli_store_pg(cmd, url, flag && *flag);
+    if (pg_status >= 0)
+        return pg_status;
     ensure_store_dir(url);
     arena_init(a, 0);
     cx->a = a;
-    int rc = store_open(url, &cx->st);
-    if (rc)
+    if (store_open(url, &cx->st)) {
         fprintf(stderr, "roster: cannot open store %s\n", url);
-    return rc;
+        return 1;
+    }
+    return 0;
 }
 
 static void close_ctx(struct core_ctx *cx)
@@ -112,9 +118,10 @@ int cli_init(int argc, char **argv)
     }
     struct core_ctx cx;
     struct arena a;
+    int st;
     struct core_bootstrap b;
-    if (open_ctx(cli_store_url(store), &cx, &a))
-        return 1;
+    if ((st = open_ctx("init", store, &cx, &a)))
+        return st;
     int rc = core_bootstrap(&cx, team, &b);
     if (rc == R_EINVAL)
         fprintf(stderr, "roster init: team names match ^[a-z0-9][a-z0-9-]{0,62}$\n");
@@ -175,10 +182,11 @@ int cli_user(int argc, char **argv)
         nu.login = nu.email;
     struct core_ctx cx;
     struct arena a;
+    int st;
     struct store_team t;
     struct store_user u;
-    if (open_ctx(cli_store_url(store), &cx, &a))
-        return 1;
+    if ((st = open_ctx("user add", store, &cx, &a)))
+        return st;
     int rc = core_team_get(&cx, team, &t);
     if (rc)
         fprintf(stderr, "roster user add: no team '%s'\n", team);
@@ -231,9 +239,10 @@ int cli_token(int argc, char **argv)
     }
     struct core_ctx cx;
     struct arena a;
+    int st;
     const char *tok;
-    if (open_ctx(cli_store_url(store), &cx, &a))
-        return 1;
+    if ((st = open_ctx("token add", store, &cx, &a)))
+        return st;
     int rc = core_api_token_create(&cx, team, user, &tok);
     if (rc)
         fprintf(stderr, "roster token add: %s\n", roster_err_str(rc));

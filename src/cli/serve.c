@@ -163,6 +163,11 @@ int cli_serve(int argc, char **argv)
         goto out;
 
     /* Open once up front: creates and migrates the store before any worker runs. */
+    int pg_status = cli_store_pg("serve", app.store_url, store && *store);
+    if (pg_status >= 0) {
+        status = pg_status;
+        goto out;
+    }
     struct store_conn *probe;
     if (strncmp(app.store_url, "sqlite:", 7) == 0) {
         /* var/ for the default path */

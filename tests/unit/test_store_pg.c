@@ -1,0 +1,563 @@
+/* Unit tests for the PostgreSQL engine's libpq layer (store/pg): store URLs validated and
+ * redacted, placeholders translated, errors mapped; and against a real server (ROSTER_TEST_PG,
+ * a libpq URL; skipped without it): UTF8 refusal, migrations exactly once from two connections
+ * at once, a newer schema refused, unique violations, serialization failures retried, and a
+ * terminated connection reopened. Each server test works in a database of its own. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/pg/pg.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+/* ---- without a server ---- */
+
+static void assert_one_line_without(const char *msg, const char *secret)
+{
+    assert_non_null(msg);
+    assert_true(msg[0] != 0);
+    assert_null(strchr(msg, '\n'));
+    if (secret)
+        assert_null(strstr(msg, secret));
+}
+
+static void test_url_valid(void **state)
+{
+    (void)state;
+    static const char *const good[] = {
+        "postgres://db.example/roster",
+        "postgresql://roster@127.0.0.1:5432/roster?sslmode=require&connect_timeout=3",
+        "postgresql://a:5432,b:5433/roster?target_session_attrs=read-write",
+        "postgresql:///roster?host=/run/postgresql",
+        "host=127.0.0.1 port=5432 dbname=roster user=roster",
+    };
+    char err[STORE_PG_ERR_MAX];
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        struct store_pg_url u;
+        assert_int_equal(store_pg_url_parse(good[i], &u, err, sizeof(err)), 0);
+        assert_false(u.has_password);
+        assert_string_equal(u.redacted, good[i]);
+        store_pg_url_free(&u);
+    }
+    static const char *const bad[] = {
+        "postgres://u:pw-secret@h:notaport/db", "postgresql://u:pw-secret@h/db?nosuchoption=1",
+        "postgresql://u:pw-secret%zz@h/db",     "postgresql://u:pw-secret@[::1/db",
+        "host=h password=pw-secret port",       "host=h password='pw-secret",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct store_pg_url u;
+        assert_int_equal(store_pg_url_parse(bad[i], &u, err, sizeof(err)), R_EINVAL);
+        assert_one_line_without(err, "pw-secret");
+        assert_non_null(strstr(err, "invalid store URL"));
+        assert_null(strstr(u.redacted, "pw-secret"));
+        store_pg_url_free(&u);
+    }
+    assert_true(store_pg_is_url("postgres://h/d"));
+    assert_true(store_pg_is_url("postgresql://h/d"));
+    assert_false(store_pg_is_url("sqlite:var/roster.db"));
+    assert_false(store_pg_is_url("postgres:h"));
+}
+
+static void test_url_redact(void **state)
+{
+    (void)state;
+    char err[STORE_PG_ERR_MAX], out[256];
+    struct store_pg_url u;
+    assert_int_equal(store_pg_url_parse("postgres://alice:s3cr%40t@db.example:5432/roster"
+                                        "?sslmode=require",
+                                        &u, err, sizeof(err)),
+                     0);
+    assert_true(u.has_password);
+    assert_string_equal(u.redacted, "postgres://alice:***@db.example:5432/roster?sslmode=require");
+    /* both spellings are scrubbed: as written and decoded */
+    store_pg_scrub(&u, "FATAL: password s3cr@t and s3cr%40t\nrejected\n", out, sizeof(out));
+    assert_string_equal(out, "FATAL: password *** and *** rejected");
+    store_pg_url_free(&u);
+
+    assert_int_equal(store_pg_url_parse("postgresql://db/r?user=bob&password=qq-9&sslmode=disable",
+                                        &u, err, sizeof(err)),
+                     0);
+    assert_true(u.has_password);
+    assert_string_equal(u.redacted, "postgresql://db/r?user=bob&password=***&sslmode=disable");
+    store_pg_url_free(&u);
+
+    assert_int_equal(
+        store_pg_url_parse("host=db password = 'it\\'s x y' dbname=r", &u, err, sizeof(err)), 0);
+    assert_true(u.has_password);
+    assert_null(strstr(u.redacted, "x y"));
+    assert_non_null(strstr(u.redacted, "dbname=r"));
+    store_pg_url_free(&u);
+
+    /* a cut message still ends in a NUL */
+    assert_int_equal(store_pg_url_parse("postgres://a:bcdef@h/d", &u, err, sizeof(err)), 0);
+    store_pg_scrub(&u, "0123456789", out, 5);
+    assert_string_equal(out, "0123");
+    store_pg_url_free(&u);
+}
+
+/* A server that is not there: a one-line R_EBUSY that names the host, not the password. */
+static void test_unreachable(void **state)
+{
+    (void)state;
+    char err[STORE_PG_ERR_MAX];
+    struct store_pg *pg = (struct store_pg *)1;
+    assert_int_equal(store_pg_open("postgresql://roster:hunter2-secret@127.0.0.1:1/roster", &pg,
+                                   err, sizeof(err)),
+                     R_EBUSY);
+    assert_null(pg);
+    assert_one_line_without(err, "hunter2-secret");
+    assert_non_null(strstr(err, "postgresql://roster:***@127.0.0.1:1/roster"));
+}
+
+static void test_translate(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out;
+        int n;
+    } cases[] = {
+        {"SELECT ?1, ?2, ?1", "SELECT $1, $2, $1", 2},
+        {"VALUES (?, ?)", "VALUES ($1, $2)", 2},
+        {"WHERE a = ?3 AND b = ?", "WHERE a = $3 AND b = $4", 4},
+        {"SELECT 'what?1', \"col?\", 'it''s ?' || ?1", "SELECT 'what?1', \"col?\", 'it''s ?' || $1",
+         1},
+        {"SELECT 1 -- ?1\n, ?2 /* ? */", "SELECT 1 -- ?1\n, $2 /* ? */", 2},
+        {"SELECT 1", "SELECT 1", 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *out;
+        int n;
+        assert_int_equal(pg__translate(cases[i].in, &out, &n), 0);
+        assert_string_equal(out, cases[i].out);
+        assert_int_equal(n, cases[i].n);
+        free(out);
+    }
+    char *out;
+    int n;
+    assert_int_equal(pg__translate("SELECT ?0", &out, &n), R_EINVAL);
+    assert_int_equal(pg__translate("SELECT ?70000", &out, &n), R_EINVAL);
+}
+
+static void test_map_error(void **state)
+{
+    (void)state;
+    assert_int_equal(pg__map_error("23505", false), R_EEXIST);
+    assert_int_equal(pg__map_error("40001", false), R_EBUSY);
+    assert_int_equal(pg__map_error("40P01", false), R_EBUSY);
+    assert_int_equal(pg__map_error("08006", false), R_EBUSY);
+    assert_int_equal(pg__map_error("57P01", false), R_EBUSY);
+    assert_int_equal(pg__map_error("", true), R_EBUSY);
+    assert_int_equal(pg__map_error("22P02", false), R_EINVAL);
+    assert_int_equal(pg__map_error("42P01", false), R_ESTORE);
+}
+
+/* ---- against ROSTER_TEST_PG ---- */
+
+static const char *server(void)
+{
+    const char *u = getenv("ROSTER_TEST_PG");
+    return u && *u ? u : NULL;
+}
+
+#define NEED_SERVER()                                                                              \
+    do {                                                                                           \
+        if (!server()) {                                                                           \
+            print_message("skipped: ROSTER_TEST_PG (a libpq URL) is not set\n");                   \
+            skip();                                                                                \
+        }                                                                                          \
+    } while (0)
+
+/* The server's URL with another database, as a keyword string (which the store also takes). */
+static void url_for(const char *dbname, char *out, size_t n)
+{
+    PQconninfoOption *opts = PQconninfoParse(server(), NULL);
+    assert_non_null(opts);
+    struct buf b;
+    buf_init(&b, 0);
+    for (PQconninfoOption *o = opts; o->keyword; o++) {
+        const char *v = strcmp(o->keyword, "dbname") == 0 ? dbname : o->val;
+        if (!v)
+            continue;
+        buf_appendf(&b, "%s='", o->keyword);
+        for (const char *p = v; *p; p++) {
+            if (*p == '\'' || *p == '\\')
+                buf_append(&b, "\\", 1);
+            buf_append(&b, p, 1);
+        }
+        buf_append_str(&b, "' ");
+    }
+    PQconninfoFree(opts);
+    snprintf(out, n, "%s", buf_cstr(&b));
+    buf_free(&b);
+}
+
+static PGconn *connect_to(const char *url)
+{
+    PGconn *c = PQconnectdb(url);
+    if (PQstatus(c) != CONNECTION_OK)
+        fail_msg("cannot connect to the test server: %s", PQerrorMessage(c));
+    return c;
+}
+
+static void sql_ok(PGconn *c, const char *sql)
+{
+    PGresult *r = PQexec(c, sql);
+    ExecStatusType st = PQresultStatus(r);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        fail_msg("%s: %s", sql, PQerrorMessage(c));
+    PQclear(r);
+}
+
+static long sql_int(PGconn *c, const char *sql)
+{
+    PGresult *r = PQexec(c, sql);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
+        fail_msg("%s: %s", sql, PQerrorMessage(c));
+    long v = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+    PQclear(r);
+    return v;
+}
+
+/* A fresh database for one test: its name and URL. */
+struct db {
+    char name[64];
+    char url[1024];
+};
+
+static void db_create(struct db *d, const char *tag, const char *options)
+{
+    static int seq;
+    snprintf(d->name, sizeof(d->name), "roster_t_%s_%d_%d", tag, (int)getpid(), ++seq);
+    url_for(d->name, d->url, sizeof(d->url));
+    PGconn *c = connect_to(server());
+    char sql[512];
+    snprintf(sql, sizeof(sql), "CREATE DATABASE %s %s", d->name, options ? options : "");
+    sql_ok(c, sql);
+    PQfinish(c);
+}
+
+static void db_drop(struct db *d)
+{
+    PGconn *c = connect_to(server());
+    char sql[128];
+    snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %s WITH (FORCE)", d->name);
+    sql_ok(c, sql);
+    PQfinish(c);
+}
+
+static void test_open_migrates(void **state)
+{
+    (void)state;
+    NEED_SERVER();
+    struct db d;
+    db_create(&d, "open", NULL);
+    char err[STORE_PG_ERR_MAX];
+    struct store_pg *pg;
+    assert_int_equal(store_pg_open(d.url, &pg, err, sizeof(err)), 0);
+    int v;
+    assert_int_equal(store_pg_schema_version(pg, &v), 0);
+    assert_int_equal(v, store_pg_schema_latest());
+    /* the session settings */
+    PGresult *r;
+    assert_int_equal(pg__query(pg,
+                               "SELECT current_setting('synchronous_commit'), "
+                               "current_setting('statement_timeout'), "
+                               "current_setting('client_encoding')",
+                               0, NULL, &r),
+                     0);
+    assert_string_equal(PQgetvalue(r, 0, 0), "on");
+    assert_string_equal(PQgetvalue(r, 0, 1), "30s");
+    assert_string_equal(PQgetvalue(r, 0, 2), "UTF8");
+    PQclear(r);
+    store_pg_close(pg);
+    /* opening again migrates nothing */
+    assert_int_equal(store_pg_open(d.url, &pg, err, sizeof(err)), 0);
+    store_pg_close(pg);
+    PGconn *c = connect_to(d.url);
+    assert_int_equal(sql_int(c, "SELECT count(*) FROM roster_schema_version"),
+                     store_pg_schema_latest());
+    PQfinish(c);
+    db_drop(&d);
+}
+
+static void test_refuses_sql_ascii(void **state)
+{
+    (void)state;
+    NEED_SERVER();
+    struct db d;
+    db_create(&d, "ascii", "ENCODING 'SQL_ASCII' TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'");
+    char err[STORE_PG_ERR_MAX];
+    struct store_pg *pg;
+    assert_int_equal(store_pg_open(d.url, &pg, err, sizeof(err)), R_ESTORE);
+    assert_one_line_without(err, NULL);
+    assert_non_null(strstr(err, "SQL_ASCII"));
+    assert_non_null(strstr(err, "UTF8"));
+    /* nothing was written into it */
+    PGconn *c = connect_to(d.url);
+    assert_int_equal(sql_int(c, "SELECT count(*) FROM pg_tables WHERE tablename LIKE 'roster%'"),
+                     0);
+    PQfinish(c);
+    db_drop(&d);
+}
+
+/* Migration 2 counts its runs and sleeps, so that the other node arrives while it runs. */
+static const struct pg__migration counted[] = {
+    {1, "CREATE TABLE roster_schema_version (version integer PRIMARY KEY, "
+        "applied_at timestamptz NOT NULL DEFAULT now())"},
+    {2, "CREATE TABLE migration_runs (at timestamptz DEFAULT clock_timestamp()); "
+        "INSERT INTO migration_runs DEFAULT VALUES; "
+        "DO $$BEGIN PERFORM pg_sleep(0.3); END$$"},
+};
+
+struct node {
+    const char *url;
+    pthread_barrier_t *ready;
+    int rc;
+    char err[STORE_PG_ERR_MAX];
+};
+
+static void *node_start(void *arg)
+{
+    struct node *n = arg;
+    struct store_pg *pg = NULL;
+    n->rc = pg__connect(n->url, &pg, n->err, sizeof(n->err));
+    pthread_barrier_wait(n->ready);
+    if (!n->rc)
+        n->rc = pg__migrate(pg, counted, 2, n->err, sizeof(n->err));
+    store_pg_close(pg);
+    return NULL;
+}
+
+static void test_migrate_once_concurrently(void **state)
+{
+    (void)state;
+    NEED_SERVER();
+    struct db d;
+    db_create(&d, "race", NULL);
+    pthread_barrier_t ready;
+    pthread_barrier_init(&ready, NULL, 2);
+    struct node nodes[2] = {{.url = d.url, .ready = &ready}, {.url = d.url, .ready = &ready}};
+    pthread_t t[2];
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, node_start, &nodes[i]), 0);
+    for (int i = 0; i < 2; i++)
+        pthread_join(t[i], NULL);
+    pthread_barrier_destroy(&ready);
+    for (int i = 0; i < 2; i++)
+        if (nodes[i].rc)
+            fail_msg("node %d: %d %s", i, nodes[i].rc, nodes[i].err);
+    PGconn *c = connect_to(d.url);
+    assert_int_equal(sql_int(c, "SELECT count(*) FROM migration_runs"), 1);
+    assert_int_equal(sql_int(c, "SELECT max(version) FROM roster_schema_version"), 2);
+    assert_int_equal(sql_int(c, "SELECT count(*) FROM roster_schema_version"), 2);
+    PQfinish(c);
+    db_drop(&d);
+}
+
+static void test_refuses_newer_schema(void **state)
+{
+    (void)state;
+    NEED_SERVER();
+    struct db d;
+    db_create(&d, "newer", NULL);
+    char err[STORE_PG_ERR_MAX];
+    struct store_pg *pg;
+    assert_int_equal(store_pg_open(d.url, &pg, err, sizeof(err)), 0);
+    store_pg_close(pg);
+    PGconn *c = connect_to(d.url);
+    sql_ok(c, "INSERT INTO roster_schema_version (version) VALUES (999)");
+    assert_int_equal(store_pg_open(d.url, &pg, err, sizeof(err)), R_ESTORE);
+    assert_one_line_without(err, NULL);
+    assert_non_null(strstr(err, "version 999, newer than this roster's"));
+    /* and left it as it was */
+    assert_int_equal(sql_int(c, "SELECT max(version) FROM roster_schema_version"), 999);
+    PQfinish(c);
+    db_drop(&d);
+}
+
+static void test_unique_violation_and_cache(void **state)
+{
+    (void)state;
+    NEED_SERVER();
+    struct db d;
+    db_create(&d, "uniq", NULL);
+    char err[STORE_PG_ERR_MAX];
+    struct store_pg *pg;
+    assert_int_equal(store_pg_open(d.url, &pg, err, sizeof(err)), 0);
+    assert_int_equal(pg__run(pg, "CREATE TABLE names (name text PRIMARY KEY, n int)"), 0);
+    const char *ins = "INSERT INTO names (name, n) VALUES (?1, ?2) RETURNING n";
+    const char *a[] = {"a", "1"};
+    PGresult *r;
+    unsigned before = pg__prepared_count(pg);
+    assert_int_equal(pg__query(pg, ins, 2, a, &r), 0);
+    assert_string_equal(PQgetvalue(r, 0, 0), "1");
+    PQclear(r);
+    assert_int_equal(pg__prepared_count(pg), before + 1);
+    assert_int_equal(pg__query(pg, ins, 2, a, &r), R_EEXIST);
+    assert_null(r);
+    assert_string_equal(pg__sqlstate(pg), "23505");
+    /* the same text reuses its statement */
+    assert_int_equal(pg__prepared_count(pg), before + 1);
+    const char *b[] = {"b", NULL};
+    assert_int_equal(pg__query(pg, ins, 2, b, &r), 0);
+    assert_true(PQgetisnull(r, 0, 0));
+    PQclear(r);
+    assert_string_equal(pg__sqlstate(pg), "");
+    /* parameters in another order, a bare ?, and a wrong count */
+    assert_int_equal(pg__query(pg, "SELECT ?2::text || ?1::text || ?::text", 3,
+                               (const char *const[]){"x", "y", "z"}, &r),
+                     0);
+    assert_string_equal(PQgetvalue(r, 0, 0), "yxz");
+    PQclear(r);
+    assert_int_equal(pg__query(pg, ins, 1, a, &r), R_EINTERNAL);
+    /* bad data is bad input */
+    assert_int_equal(pg__query(pg, ins, 2, (const char *const[]){"c", "x"}, &r), R_EINVAL);
+    store_pg_close(pg);
+    db_drop(&d);
+}
+
+/* A transaction that reads a row, lets another connection change it, then writes it. */
+struct conflict {
+    struct store_pg *other;
+    int runs;
+    int interfere; /* the first this many runs meet a concurrent write */
+};
+
+static int bump(struct store_pg *pg, void *arg)
+{
+    struct conflict *c = arg;
+    PGresult *r;
+    c->runs++;
+    int rc = pg__query(pg, "SELECT v FROM acct WHERE id = 1", 0, NULL, &r);
+    if (rc)
+        return rc;
+    PQclear(r);
+    if (c->runs <= c->interfere && pg__run(c->other, "UPDATE acct SET v = v + 100 WHERE id = 1"))
+        return R_EINTERNAL;
+    rc = pg__query(pg, "UPDATE acct SET v = v + 1 WHERE id = 1", 0, NULL, &r);
+    PQclear(r);
+    return rc;
+}
+
+static void test_serialization_retry(void **state)
+{
+    (void)state;
+    NEED_SERVER();
+    struct db d;
+    db_create(&d, "serial", NULL);
+    char err[STORE_PG_ERR_MAX];
+    struct store_pg *a, *b;
+    assert_int_equal(store_pg_open(d.url, &a, err, sizeof(err)), 0);
+    assert_int_equal(store_pg_open(d.url, &b, err, sizeof(err)), 0);
+    assert_int_equal(pg__run(a, "CREATE TABLE acct (id int PRIMARY KEY, v int NOT NULL); "
+                                "INSERT INTO acct VALUES (1, 0)"),
+                     0);
+    struct conflict c = {.other = b, .interfere = 1};
+    int attempts = 0;
+    assert_int_equal(store_pg_txn(a, PG__SERIALIZABLE, bump, &c, &attempts), 0);
+    assert_int_equal(attempts, 2);
+    assert_int_equal(c.runs, 2);
+    PGconn *pc = connect_to(d.url);
+    assert_int_equal(sql_int(pc, "SELECT v FROM acct"), 101);
+    /* a conflict every time: given up after the bound, as busy */
+    c = (struct conflict){.other = b, .interfere = 1000};
+    assert_int_equal(store_pg_txn(a, PG__SERIALIZABLE, bump, &c, &attempts), R_EBUSY);
+    assert_int_equal(attempts, PG__TXN_ATTEMPTS);
+    assert_string_equal(pg__sqlstate(a), "40001");
+    assert_int_equal(sql_int(pc, "SELECT v FROM acct"), 101 + 100 * PG__TXN_ATTEMPTS);
+    /* the connection is usable afterwards */
+    assert_int_equal(pg__run(a, "SELECT 1"), 0);
+    PQfinish(pc);
+    store_pg_close(a);
+    store_pg_close(b);
+    db_drop(&d);
+}
+
+static void terminate(PGconn *admin, int pid)
+{
+    char sql[96];
+    snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(%d, 5000)::int", pid);
+    assert_int_equal(sql_int(admin, sql), 1);
+}
+
+static int select_one(struct store_pg *pg, void *arg)
+{
+    (void)arg;
+    return pg__run(pg, "SELECT 1");
+}
+
+static void test_reconnect(void **state)
+{
+    (void)state;
+    NEED_SERVER();
+    struct db d;
+    db_create(&d, "reconn", NULL);
+    char err[STORE_PG_ERR_MAX];
+    struct store_pg *pg;
+    assert_int_equal(store_pg_open(d.url, &pg, err, sizeof(err)), 0);
+    PGconn *admin = connect_to(d.url);
+    PGresult *r;
+    assert_int_equal(pg__query(pg, "SELECT ?1::int + 1", 1, (const char *const[]){"41"}, &r), 0);
+    PQclear(r);
+    int pid = pg__backend_pid(pg);
+    terminate(admin, pid);
+    /* the call that finds the connection dead is busy (503), the next one reconnects */
+    assert_int_equal(pg__query(pg, "SELECT ?1::int + 1", 1, (const char *const[]){"41"}, &r),
+                     R_EBUSY);
+    assert_one_line_without(pg__error(pg), NULL);
+    assert_int_equal(pg__query(pg, "SELECT ?1::int + 1, current_setting('statement_timeout')", 1,
+                               (const char *const[]){"41"}, &r),
+                     0);
+    assert_string_equal(PQgetvalue(r, 0, 0), "42");
+    assert_string_equal(PQgetvalue(r, 0, 1), "30s");
+    PQclear(r);
+    assert_int_equal(pg__reconnects(pg), 1);
+    assert_int_not_equal(pg__backend_pid(pg), pid);
+    /* the statement cache was rebuilt on the new session */
+    assert_int_equal(pg__query(pg, "SELECT ?1::int + 1", 1, (const char *const[]){"1"}, &r), 0);
+    PQclear(r);
+    /* a transaction that finds it dead at BEGIN reconnects and runs, nothing lost */
+    terminate(admin, pg__backend_pid(pg));
+    int attempts;
+    assert_int_equal(store_pg_txn(pg, PG__READ_COMMITTED, select_one, NULL, &attempts), 0);
+    assert_int_equal(attempts, 1);
+    assert_int_equal(pg__reconnects(pg), 2);
+    /* inside a transaction a lost connection is not reopened behind the caller's back */
+    assert_int_equal(pg__begin(pg, PG__READ_COMMITTED), 0);
+    terminate(admin, pg__backend_pid(pg));
+    assert_int_equal(pg__run(pg, "SELECT 1"), R_EBUSY);
+    assert_int_equal(pg__run(pg, "SELECT 1"), R_EBUSY);
+    pg__rollback(pg);
+    assert_int_equal(pg__run(pg, "SELECT 1"), 0);
+    PQfinish(admin);
+    store_pg_close(pg);
+    db_drop(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_url_valid),
+        cmocka_unit_test(test_url_redact),
+        cmocka_unit_test(test_unreachable),
+        cmocka_unit_test(test_translate),
+        cmocka_unit_test(test_map_error),
+        cmocka_unit_test(test_open_migrates),
+        cmocka_unit_test(test_refuses_sql_ascii),
+        cmocka_unit_test(test_migrate_once_concurrently),
+        cmocka_unit_test(test_refuses_newer_schema),
+        cmocka_unit_test(test_unique_violation_and_cache),
+        cmocka_unit_test(test_serialization_retry),
+        cmocka_unit_test(test_reconnect),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
