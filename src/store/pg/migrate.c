@@ -20,6 +20,12 @@ const struct pg__migration pg__migrations[] = {
         ")"},
     /* the entity tables, as SQLite's after its migration 5 */
     {2, STORE_PG_MIGRATION_2},
+    /* the key that seals enrollment token secrets (store/seal.h), made by the first node to
+     * open the database and read by every node: one key for all of them */
+    {3, "CREATE TABLE store_keys (\n"
+        "  name text COLLATE \"C\" PRIMARY KEY,\n"
+        "  key bytea NOT NULL\n"
+        ")"},
 };
 const size_t pg__nmigrations = sizeof(pg__migrations) / sizeof(pg__migrations[0]);
 
