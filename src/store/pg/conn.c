@@ -303,6 +303,16 @@ int pg__query(struct store_pg *pg, const char *sql, int n, const char *const *pa
     return 0;
 }
 
+bool pg__in_txn(const struct store_pg *pg)
+{
+    return pg->in_txn;
+}
+
+bool pg__retryable(const struct store_pg *pg)
+{
+    return pg->broken || strcmp(pg->sqlstate, "40001") == 0 || strcmp(pg->sqlstate, "40P01") == 0;
+}
+
 const char *pg__sqlstate(const struct store_pg *pg)
 {
     return pg->sqlstate;

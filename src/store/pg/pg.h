@@ -68,6 +68,10 @@ int pg__run(struct store_pg *pg,
 int pg__query(struct store_pg *pg, const char *sql, int n, const char *const *params,
               PGresult **res);
 const char *pg__sqlstate(const struct store_pg *pg); /* "" when the last call succeeded */
+bool pg__in_txn(const struct store_pg *pg);
+/* Whether the last failure may pass when the statement is sent again outside a transaction:
+ * the connection was lost (reopened by the next call), a serialization failure, a deadlock. */
+bool pg__retryable(const struct store_pg *pg);
 const char *pg__error(const struct store_pg *pg);
 int pg__map_error(const char *sqlstate, bool connection_lost);
 unsigned pg__prepared_count(const struct store_pg *pg); /* statements in the cache */
