@@ -285,8 +285,7 @@ static int pgd_run(struct pgd_conn *c, struct pgd_stmt *st)
     for (int tries = 0;; tries++) {
         int rc = own ? pgd_begin(&c->base.base, true) : 0;
         if (!rc)
-            rc = pg__query(c->pg, st->text, st->nparams, (const char *const *)st->params,
-                           &st->res);
+            rc = pg__query(c->pg, st->text, st->nparams, (const char *const *)st->params, &st->res);
         if (own && !rc && (rc = pg__commit(c->pg))) {
             PQclear(st->res);
             st->res = NULL;
