@@ -20,7 +20,7 @@
  * BEGIN IMMEDIATE on one machine; the key is "rstwrite" in ASCII. Reads never wait for it. */
 #define WRITE_LOCK_SQL "SELECT pg_advisory_xact_lock(8247343441045664869)"
 /* How often (ms) a connection rereads the schema version outside write transactions. */
-#define SCHEMA_RECHECK_MS 5000
+#define SCHEMA_RECHECK_MS 1000
 #define PG_MAX_PARAMS 512
 #define AUTOCOMMIT_TRIES 3
 
