@@ -353,6 +353,22 @@ int pg__begin(struct store_pg *pg, enum pg__isolation iso)
     return rc;
 }
 
+int pg__begin_then(struct store_pg *pg, const char *then)
+{
+    char sql[256];
+    snprintf(sql, sizeof(sql), "BEGIN; %s", then);
+    int rc = pg__run(pg, sql);
+    if (rc == R_EBUSY && pg->broken)
+        rc = pg__run(pg, sql);
+    if (rc) {
+        /* BEGIN may have run and the statement after it failed */
+        PGresult *res = pg->broken ? NULL : PQexec(pg->conn, "ROLLBACK");
+        PQclear(res);
+    }
+    pg->in_txn = rc == 0;
+    return rc;
+}
+
 int pg__commit(struct store_pg *pg)
 {
     int rc = pg__run(pg, "COMMIT");

@@ -501,9 +501,7 @@ static int pgd_begin(struct store_conn *sc, bool write)
     int rc = schema_guard(c);
     if (rc)
         return rc;
-    rc = pg__begin(c->pg, write ? PG__READ_COMMITTED : PG__REPEATABLE_READ);
-    if (!rc && write)
-        rc = pg__run(c->pg, WRITE_LOCK_SQL);
+    rc = write ? pg__begin_then(c->pg, WRITE_LOCK_SQL) : pg__begin(c->pg, PG__REPEATABLE_READ);
     if (rc) {
         log_failure(c, rc);
         pg__rollback(c->pg);

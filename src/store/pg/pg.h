@@ -83,6 +83,8 @@ unsigned pg__reconnects(const struct store_pg *pg);
 enum pg__isolation { PG__READ_COMMITTED, PG__REPEATABLE_READ, PG__SERIALIZABLE };
 
 int pg__begin(struct store_pg *pg, enum pg__isolation iso);
+/* BEGIN (read committed) and the statement then, in one round trip. */
+int pg__begin_then(struct store_pg *pg, const char *then);
 int pg__commit(struct store_pg *pg);
 void pg__rollback(struct store_pg *pg);
 /* Runs fn inside one transaction, again (after a rollback and a short random pause) when it
