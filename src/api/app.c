@@ -5,15 +5,25 @@
 #include "api/app.h"
 #include "util/err.h"
 
+static long long mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+#define STORE_RETRY_MS 250
+
 void *api_worker_init(void *app)
 {
     struct api_app *a = app;
     struct api_worker *w = calloc(1, sizeof(*w));
     if (!w)
         return NULL;
+    w->app = a;
     if (store_open(a->store_url, &w->st) != 0) {
-        free(w);
-        return NULL;
+        w->st = NULL;
+        w->retry_at = mono_ms() + STORE_RETRY_MS;
     }
     return w;
 }
@@ -31,8 +41,18 @@ void api_worker_fini(void *app, void *worker)
 int api_core_ctx(struct http_request *req, struct core_ctx *cx)
 {
     struct api_worker *w = req->worker;
-    if (!w || !w->st)
+    if (!w)
         return R_EBUSY;
+    if (!w->st) {
+        long long now = mono_ms();
+        if (now < w->retry_at)
+            return R_EBUSY;
+        if (store_open(w->app->store_url, &w->st) != 0) {
+            w->st = NULL;
+            w->retry_at = now + STORE_RETRY_MS;
+            return R_EBUSY;
+        }
+    }
     cx->st = w->st;
     cx->a = req->arena;
     return 0;

@@ -16,14 +16,17 @@ struct api_app {
 
 /* One per worker thread: its own store connection (and, through it, its statements). */
 struct api_worker {
-    struct store_conn *st;
+    struct store_conn *st; /* NULL while the store cannot be opened (tried again, below) */
+    struct api_app *app;
+    long long retry_at; /* when to try opening the store again (monotonic ms) */
 };
 
 void *api_worker_init(void *app);
 void api_worker_fini(void *app, void *worker);
 
 /* Core context for this request: the worker's store connection and the request arena.
- * R_EBUSY when the worker has no store connection. */
+ * R_EBUSY while the worker has no store connection: a worker whose store could not be opened
+ * (the database was down when the thread started) tries again at most every 250 ms. */
 int api_core_ctx(struct http_request *req, struct core_ctx *cx);
 
 /* Counts this request in the rate-limit window of principal, or of the client's address
