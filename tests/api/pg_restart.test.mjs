@@ -169,6 +169,6 @@ test('PostgreSQL stops for 3 s under light load through two nodes: 503s only, th
   for (const s of nodes) assert.equal(s.exit, null, `the node on ${s.base} is still running`);
   const pw = decodeURIComponent(new URL(cluster.url).password);
   for (const s of nodes) assert.ok(!s.stderr.includes(pw), `the database password appears in the log of ${s.base}`);
-  console.log(`# pg_restart: ${log.length} requests, ${unavailable.length} × 503, ${acked.length} writes acknowledged; ${timeline}; ` +
+  console.log(`pg_restart: ${log.length} requests, ${unavailable.length} × 503, ${acked.length} writes acknowledged; ${timeline}; ` +
     `last failure ${lastBad ? lastBad - tUp : 'none'} ms after up`);
 });
