@@ -8,7 +8,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { ROSTER, startServer } from './lib/server.mjs';
-import { createDatabase, databaseUrl, psql } from './lib/pg.mjs';
+import { createDatabase, databaseUrl, psql, psqlSync } from './lib/pg.mjs';
 import { assertList } from './lib/asa.mjs';
 import { api } from './lib/okta.mjs';
 import { assertAllValidated } from './lib/openapi.mjs';
@@ -138,7 +138,7 @@ test('a database whose encoding is not UTF8 is refused: one line, exit 1', { ski
   const u = new URL(PG);
   const name = `roster_ascii_${process.pid}`;
   await psql(PG, `CREATE DATABASE "${name}" ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`);
-  made.push({ drop: () => psql(PG, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) });
+  made.push({ drop: () => psqlSync(PG, `DROP DATABASE IF EXISTS "${name}"`) });
   u.pathname = `/${name}`;
   for (const cmd of [['serve', '--listen', '127.0.0.1:0'], ['init', '--team', 'acme']]) {
     const out = await run(cmd, { ROSTER_STORE: u.href });
