@@ -303,6 +303,16 @@ int pg__query(struct store_pg *pg, const char *sql, int n, const char *const *pa
     return 0;
 }
 
+bool pg__in_txn(const struct store_pg *pg)
+{
+    return pg->in_txn;
+}
+
+bool pg__retryable(const struct store_pg *pg)
+{
+    return pg->broken || strcmp(pg->sqlstate, "40001") == 0 || strcmp(pg->sqlstate, "40P01") == 0;
+}
+
 const char *pg__sqlstate(const struct store_pg *pg)
 {
     return pg->sqlstate;
@@ -339,6 +349,22 @@ int pg__begin(struct store_pg *pg, enum pg__isolation iso)
     /* Nothing ran yet: a connection found dead here is reopened and BEGIN sent again. */
     if (rc == R_EBUSY && pg->broken)
         rc = pg__run(pg, sql[iso]);
+    pg->in_txn = rc == 0;
+    return rc;
+}
+
+int pg__begin_then(struct store_pg *pg, const char *then)
+{
+    char sql[256];
+    snprintf(sql, sizeof(sql), "BEGIN; %s", then);
+    int rc = pg__run(pg, sql);
+    if (rc == R_EBUSY && pg->broken)
+        rc = pg__run(pg, sql);
+    if (rc) {
+        /* BEGIN may have run and the statement after it failed */
+        PGresult *res = pg->broken ? NULL : PQexec(pg->conn, "ROLLBACK");
+        PQclear(res);
+    }
     pg->in_txn = rc == 0;
     return rc;
 }

@@ -20,8 +20,9 @@
  * BEGIN IMMEDIATE on one machine; the key is "rstwrite" in ASCII. Reads never wait for it. */
 #define WRITE_LOCK_SQL "SELECT pg_advisory_xact_lock(8247343441045664869)"
 /* How often (ms) a connection rereads the schema version outside write transactions. */
-#define SCHEMA_RECHECK_MS 5000
+#define SCHEMA_RECHECK_MS 1000
 #define PG_MAX_PARAMS 512
+#define AUTOCOMMIT_TRIES 3
 
 struct pgd_stmt {
     struct sql_stmt base;
@@ -263,6 +264,41 @@ static void log_failure(struct pgd_conn *c, int rc)
             *pg__sqlstate(c->pg) ? ": " : "", pg__error(c->pg));
 }
 
+static int pgd_begin(struct store_conn *sc, bool write);
+
+/* Whether a statement writes (its first word). */
+static bool writes(const char *sql)
+{
+    return strncmp(sql, "INSERT", 6) == 0 || strncmp(sql, "UPDATE", 6) == 0 ||
+           strncmp(sql, "DELETE", 6) == 0;
+}
+
+/* Runs the statement into st->res. A write outside a transaction becomes one of its own
+ * under the write lock, so no two writes of any node ever interleave (no deadlocks, no
+ * serialization failures between them). A statement on its own is sent again when it
+ * failed on a lost connection (after a database restart the first call finds it closed), a
+ * deadlock or a serialization failure; inside a transaction the whole transaction failed
+ * and the caller rolls back. */
+static int pgd_run(struct pgd_conn *c, struct pgd_stmt *st)
+{
+    bool own = !pg__in_txn(c->pg) && writes(st->text);
+    for (int tries = 0;; tries++) {
+        int rc = own ? pgd_begin(&c->base.base, true) : 0;
+        if (!rc)
+            rc = pg__query(c->pg, st->text, st->nparams, (const char *const *)st->params, &st->res);
+        if (own && !rc && (rc = pg__commit(c->pg))) {
+            PQclear(st->res);
+            st->res = NULL;
+        } else if (own && rc) {
+            pg__rollback(c->pg);
+        }
+        if (!rc || tries >= AUTOCOMMIT_TRIES || pg__in_txn(c->pg) || !pg__retryable(c->pg))
+            return rc;
+        struct timespec ts = {0, 2000000L << tries};
+        nanosleep(&ts, NULL);
+    }
+}
+
 static int pgd_step(struct sql_conn *sc, struct sql_stmt *s)
 {
     struct pgd_conn *c = PGD(sc);
@@ -271,7 +307,7 @@ static int pgd_step(struct sql_conn *sc, struct sql_stmt *s)
         int rc = schema_guard(c);
         if (rc)
             return rc;
-        rc = pg__query(c->pg, st->text, st->nparams, (const char *const *)st->params, &st->res);
+        rc = pgd_run(c, st);
         if (rc) {
             log_failure(c, rc);
             return rc;
@@ -465,9 +501,7 @@ static int pgd_begin(struct store_conn *sc, bool write)
     int rc = schema_guard(c);
     if (rc)
         return rc;
-    rc = pg__begin(c->pg, write ? PG__READ_COMMITTED : PG__REPEATABLE_READ);
-    if (!rc && write)
-        rc = pg__run(c->pg, WRITE_LOCK_SQL);
+    rc = write ? pg__begin_then(c->pg, WRITE_LOCK_SQL) : pg__begin(c->pg, PG__REPEATABLE_READ);
     if (rc) {
         log_failure(c, rc);
         pg__rollback(c->pg);

@@ -108,7 +108,7 @@ static int sql_app_group_put(struct store_conn *sc, const struct store_app_group
     struct sql_conn *c = SQLC(sc);
     struct sql_stmt *st =
         sql__stmt(c, "INSERT INTO okta_app_groups(app_id, group_id, priority, "
-                     "profile_json, last_updated) VALUES (?,?,?,?,?) ON CONFLICT "
+                     "profile_json, last_updated) VALUES (?,?,?,?,?) ON CONFLICT(app_id, group_id) "
                      "DO UPDATE SET priority = excluded.priority, profile_json = "
                      "excluded.profile_json, last_updated = excluded.last_updated");
     if (!st)

@@ -234,15 +234,16 @@ static int sql_pg_get(struct store_conn *sc, struct arena *a, int64_t project_id
 static int sql_pg_upsert(struct store_conn *sc, const struct store_project_group *pg)
 {
     struct sql_conn *c = SQLC(sc);
-    struct sql_stmt *st =
-        sql__stmt(c, "INSERT INTO project_groups(project_id, group_id, group_name, group_uuid, "
-                     "server_access, server_admin, create_server_group, servers_selector, created) "
-                     "VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(project_id, group_id) DO UPDATE SET "
-                     "group_name = excluded.group_name, server_access = excluded.server_access, "
-                     "server_admin = excluded.server_admin, create_server_group = "
-                     "excluded.create_server_group, servers_selector = excluded.servers_selector, "
-                     "created = CASE WHEN removed_at <> 0 THEN excluded.created ELSE created END, "
-                     "removed_at = 0, deleted_at = 0");
+    struct sql_stmt *st = sql__stmt(
+        c, "INSERT INTO project_groups(project_id, group_id, group_name, group_uuid, "
+           "server_access, server_admin, create_server_group, servers_selector, created) "
+           "VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(project_id, group_id) DO UPDATE SET "
+           "group_name = excluded.group_name, server_access = excluded.server_access, "
+           "server_admin = excluded.server_admin, create_server_group = "
+           "excluded.create_server_group, servers_selector = excluded.servers_selector, "
+           "created = CASE WHEN project_groups.removed_at <> 0 THEN excluded.created ELSE "
+           "project_groups.created END, "
+           "removed_at = 0, deleted_at = 0");
     if (!st)
         return R_ESTORE;
     sql_bind_int(st, 1, pg->project_id);

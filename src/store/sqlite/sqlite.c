@@ -33,7 +33,7 @@ struct sq_conn {
 };
 
 #define SQ(c) ((struct sq_conn *)(c))
-#define ST(s) (((struct sq_stmt *)(s))->st)
+#define SQS(s) (((struct sq_stmt *)(s))->st)
 
 static const struct store_ops sq_ops;
 static const struct sql_driver sq_driver;
@@ -113,30 +113,30 @@ static struct sql_stmt *sq_stmt(struct sql_conn *sc, const char *sql)
 
 static void sq_bind_int(struct sql_stmt *st, int i, int64_t v)
 {
-    sqlite3_bind_int64(ST(st), i, v);
+    sqlite3_bind_int64(SQS(st), i, v);
 }
 
 static void sq_bind_double(struct sql_stmt *st, int i, double v)
 {
-    sqlite3_bind_double(ST(st), i, v);
+    sqlite3_bind_double(SQS(st), i, v);
 }
 
 static void sq_bind_text(struct sql_stmt *st, int i, const char *s, size_t n)
 {
     if (s)
-        sqlite3_bind_text(ST(st), i, s, (int)n, SQLITE_TRANSIENT);
+        sqlite3_bind_text(SQS(st), i, s, (int)n, SQLITE_TRANSIENT);
     else
-        sqlite3_bind_null(ST(st), i);
+        sqlite3_bind_null(SQS(st), i);
 }
 
 static void sq_bind_blob(struct sql_stmt *st, int i, const void *p, size_t n)
 {
-    sqlite3_bind_blob(ST(st), i, p, (int)n, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(SQS(st), i, p, (int)n, SQLITE_TRANSIENT);
 }
 
 static int sq_step(struct sql_conn *sc, struct sql_stmt *st)
 {
-    int rc = sqlite3_step(ST(st));
+    int rc = sqlite3_step(SQS(st));
     if (rc == SQLITE_ROW)
         return SQL_ROW;
     if (rc == SQLITE_DONE)
@@ -146,35 +146,35 @@ static int sq_step(struct sql_conn *sc, struct sql_stmt *st)
 
 static void sq_reset(struct sql_stmt *st)
 {
-    sqlite3_reset(ST(st));
+    sqlite3_reset(SQS(st));
 }
 
 static int sq_ncols(struct sql_stmt *st)
 {
-    return sqlite3_column_count(ST(st));
+    return sqlite3_column_count(SQS(st));
 }
 
 static bool sq_col_null(struct sql_stmt *st, int i)
 {
-    return sqlite3_column_type(ST(st), i) == SQLITE_NULL;
+    return sqlite3_column_type(SQS(st), i) == SQLITE_NULL;
 }
 
 static int64_t sq_col_int(struct sql_stmt *st, int i)
 {
-    return sqlite3_column_int64(ST(st), i);
+    return sqlite3_column_int64(SQS(st), i);
 }
 
 static const char *sq_col_text(struct sql_stmt *st, int i, size_t *n)
 {
-    const unsigned char *t = sqlite3_column_text(ST(st), i);
-    *n = t ? (size_t)sqlite3_column_bytes(ST(st), i) : 0;
+    const unsigned char *t = sqlite3_column_text(SQS(st), i);
+    *n = t ? (size_t)sqlite3_column_bytes(SQS(st), i) : 0;
     return (const char *)t;
 }
 
 static const void *sq_col_blob(struct sql_stmt *st, int i, size_t *n)
 {
-    const void *p = sqlite3_column_blob(ST(st), i);
-    *n = p ? (size_t)sqlite3_column_bytes(ST(st), i) : 0;
+    const void *p = sqlite3_column_blob(SQS(st), i);
+    *n = p ? (size_t)sqlite3_column_bytes(SQS(st), i) : 0;
     return p;
 }
 
