@@ -4,6 +4,8 @@
 #   scripts/pg.sh start   installs Debian's packages when missing, starts, prints a libpq URL
 #   scripts/pg.sh url     prints the URL of the running cluster
 #   scripts/pg.sh stop    stops the cluster and removes its directory
+#   scripts/pg.sh stop-keep  stops the cluster and keeps it: the next start serves the same
+#                         data on the same port and URL (the tests of a database restart)
 # Idempotent: start on a running cluster prints its URL, stop on none does nothing.
 # ROSTER_PG_STATE names the file that remembers the cluster (default var/pg.state).
 set -eu
@@ -66,8 +68,22 @@ random_hex() {
     od -An -tx1 -N"$1" /dev/urandom | tr -d ' \n'
 }
 
+# The server's settings, the same at every start of a cluster (needs DIR and PORT).
+server_options() {
+    echo "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories=$DIR" \
+        "-c fsync=off -c full_page_writes=off -c max_connections=100"
+}
+
 start() {
     if running; then
+        url
+        return 0
+    fi
+    # A cluster stopped with stop-keep starts again where it was.
+    if read_state && [ -f "$DIR/data/PG_VERSION" ]; then
+        as_pg "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/log" -w -t 30 -s -o "$(server_options)" \
+            start >/dev/null 2>&1 ||
+            { tail -n 5 "$DIR/log" >&2; die "the kept cluster in $DIR did not start again on port $PORT"; }
         url
         return 0
     fi
@@ -95,8 +111,7 @@ start() {
         [ "$tries" -le 20 ] || die "no free port after 20 tries (see $DIR/log)"
         PORT=$((20000 + $(od -An -tu2 -N2 /dev/urandom | tr -d ' ') % 40000))
         if as_pg "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/log" -w -t 30 -s \
-            -o "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories=$DIR \
-                -c fsync=off -c full_page_writes=off -c max_connections=100" start >/dev/null 2>&1; then
+            -o "$(server_options)" start >/dev/null 2>&1; then
             break
         fi
         grep -q "could not bind\|already in use" "$DIR/log" 2>/dev/null ||
@@ -127,9 +142,19 @@ stop() {
     rm -f "$STATE"
 }
 
+# Stops the server (fast shutdown: sessions are cut, as a restart does) and keeps the cluster.
+stop_keep() {
+    read_state || return 0
+    if ! as_pg "$BIN/pg_ctl" -D "$DIR/data" -m fast -w -s stop >/dev/null 2>&1; then
+        running && die "the cluster in $DIR did not stop"
+    fi
+    return 0
+}
+
 case "${1:-}" in
 start) start ;;
 stop) stop ;;
+stop-keep) stop_keep ;;
 url) running || die "not running"; url ;;
-*) die "usage: scripts/pg.sh start|stop|url" ;;
+*) die "usage: scripts/pg.sh start|stop|stop-keep|url" ;;
 esac

@@ -2,12 +2,15 @@
 // shown again on get and list to the roles asa.md §4.5.2 allows and to no others, and are
 // sealed at rest: the database file does not hold the secret, its key file (beside it, 0600)
 // does not travel with a copy of the database, and a store never silently gets a new key.
+// On PostgreSQL the stored bytes are what pg_dump writes of the database; the key file tests
+// are about the SQLite file and skip there (README.md).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { useServer, runCli } from './lib/server.mjs';
+import { useServer, runCli, sqliteOnly } from './lib/server.mjs';
+import { dumpData } from './lib/pg.mjs';
 import { assertStatus, assertError, assertList, UUID_RE } from './lib/asa.mjs';
 
 const s = useServer({ team: 'tokens' });
@@ -72,22 +75,27 @@ test('get and list show the same token again to access_admin and access_user; re
   assertError(await s.asa('GET', PATH, { token: null }), 401);
 });
 
-// Every byte the store keeps on disk for the database (not its key file).
+// Every byte the store keeps on disk for the database (not its key file); on PostgreSQL all
+// of the database's data as pg_dump writes it.
 function databaseBytes() {
+  if (s.db) return dumpData(s.store);
   const parts = [s.dbPath, `${s.dbPath}-wal`].filter((p) => existsSync(p)).map((p) => readFileSync(p));
   return Buffer.concat(parts);
 }
 
-test('the database file does not hold a token\'s secret in any form; the key file beside it is 0600', async () => {
+test('the database does not hold a token\'s secret in any form', async () => {
   const bytes = databaseBytes();
   for (const t of made) {
     assert.ok(bytes.includes(Buffer.from(t.id)), 'the search works: the token id is stored in clear');
     const { k } = decode(t.token);
     const raw = secretBytes(k);
     for (const form of [Buffer.from(k), raw, Buffer.from(raw.toString('base64')), Buffer.from(raw.toString('hex')), Buffer.from(t.token)]) {
-      assert.ok(!bytes.includes(form), `secret found in the database file (${form.length} bytes)`);
+      assert.ok(!bytes.includes(form), `secret found in the database (${form.length} bytes)`);
     }
   }
+});
+
+test('the key file beside the database file is 0600', { skip: sqliteOnly('the subject is the PATH.key file beside the SQLite database') }, () => {
   const key = `${s.dbPath}.key`;
   assert.ok(existsSync(key), 'the key file is beside the database');
   assert.equal(statSync(key).mode & 0o777, 0o600);
@@ -102,7 +110,7 @@ test('after a restart the tokens read back unchanged (Terraform re-reads them)',
   assert.deepEqual(list, made);
 });
 
-test('a copy of the database without its key does not open; with it, or a foreign key, as it should', async () => {
+test('a copy of the database without its key does not open; with it, or a foreign key, as it should', { skip: sqliteOnly('the subject is a copy of the SQLite file and its PATH.key file') }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'roster-copy-'));
   try {
     const copy = join(dir, 'roster.db');

@@ -1,5 +1,7 @@
 // Starts a real `build/roster serve` on a temporary store and speaks HTTP to it.
-// Each test file calls useServer() (or startServer()) and gets its own server and store.
+// Each test file calls useServer() (or startServer()) and gets its own server and store: a
+// SQLite file in a temporary directory, or with ROSTER_TEST_ENGINE=pg a fresh database on the
+// PostgreSQL server ROSTER_TEST_PG names (dropped when the server stops).
 import { spawn, execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,12 +13,22 @@ import net from 'node:net';
 import assert from 'node:assert/strict';
 import { before, after } from 'node:test';
 import { setDocument, documentLoaded, validateResponse, assertAllValidated } from './openapi.mjs';
+import { createDatabase, PG_URL } from './pg.mjs';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 // ROSTER_BIN lets `make sanitize` run the same suite against build-san/roster.
 export const ROSTER = process.env.ROSTER_BIN
   ? resolve(process.env.ROSTER_BIN)
   : join(REPO, 'build', 'roster');
+
+// The engine every server of the suite runs on: 'sqlite' (default) or 'pg'.
+export const ENGINE = process.env.ROSTER_TEST_ENGINE === 'pg' ? 'pg' : 'sqlite';
+if (ENGINE === 'pg' && !PG_URL) {
+  throw new Error('ROSTER_TEST_ENGINE=pg needs ROSTER_TEST_PG: the URL of a PostgreSQL role that may create databases');
+}
+// For test options: { skip: sqliteOnly('why') } skips a test whose subject is the SQLite file
+// itself when the suite runs on PostgreSQL (each such test is listed in README.md).
+export const sqliteOnly = (why) => (ENGINE === 'pg' ? `SQLite only: ${why}` : false);
 
 function requireBinary() {
   if (!existsSync(ROSTER)) {
@@ -117,27 +129,63 @@ function waitForPort(port, host, deadline) {
   });
 }
 
+// A new empty store of the suite's engine: {store (the --store value), dbPath (SQLite file, else
+// null), db (the PostgreSQL database, else null), dir (a temporary directory), cleanup()}.
+export async function createStore(engine = ENGINE) {
+  const dir = mkdtempSync(join(tmpdir(), 'roster-api-'));
+  if (engine === 'pg') {
+    let db;
+    try {
+      db = await createDatabase();
+    } catch (e) {
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+    return {
+      store: db.url, dbPath: null, db, dir,
+      cleanup: () => { rmSync(dir, { recursive: true, force: true }); db.drop(); },
+    };
+  }
+  const dbPath = join(dir, 'roster.db');
+  return { store: `sqlite:${dbPath}`, dbPath, db: null, dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+// `roster init` on a store; asserts and returns its credentials.
+export async function initStore(store, team) {
+  const creds = await runCliJson(['init', '--store', store, '--team', team]);
+  for (const k of ['team', 'key_id', 'key_secret', 'api_token']) {
+    assert.equal(typeof creds[k], 'string', `roster init prints "${k}" as a string: ${JSON.stringify(creds)}`);
+  }
+  assert.equal(creds.team, team, 'roster init echoes the team name');
+  return creds;
+}
+
 // Starts a server. opts: team (default 'acme'), args (extra serve args), tls (bool: make a
 // self-signed cert), probe ('http' default | 'tcp': do not send an HTTP request while waiting).
+// On a store of another server: opts.store (a --store value; not removed at cleanup) with
+// opts.creds (that store's `roster init` output), or opts.init false to serve it uninitialised
+// (no credentials, no admin token).
 // `s` may be given: it is filled in place (useServer hands it out before the server starts).
 export async function startServer(opts = {}, s = {}) {
   requireBinary();
-  const team = opts.team ?? 'acme';
-  const dir = mkdtempSync(join(tmpdir(), 'roster-api-'));
-  const dbPath = join(dir, 'roster.db');
-  const store = `sqlite:${dbPath}`;
+  const team = opts.team ?? opts.creds?.team ?? 'acme';
+  let made;
+  if (opts.store) {
+    const dir = mkdtempSync(join(tmpdir(), 'roster-api-'));
+    made = { store: opts.store, dbPath: null, db: null, dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  } else {
+    made = await createStore();
+  }
+  const { store, dbPath, dir } = made;
 
   Object.assign(s, {
-    team, dir, store, dbPath, base: '', port: 0, proc: null, stderr: '',
+    team, dir, store, dbPath, db: made.db, engine: opts.store ? null : ENGINE, base: '', port: 0, proc: null, stderr: '',
     creds: null, token: null, exit: null,
   });
-  s.cleanup = () => rmSync(dir, { recursive: true, force: true });
+  s.cleanup = made.cleanup;
 
-  s.creds = await runCliJson(['init', '--store', store, '--team', team]);
-  for (const k of ['team', 'key_id', 'key_secret', 'api_token']) {
-    assert.equal(typeof s.creds[k], 'string', `roster init prints "${k}" as a string: ${JSON.stringify(s.creds)}`);
-  }
-  assert.equal(s.creds.team, team, 'roster init echoes the team name');
+  if (opts.creds) s.creds = opts.creds;
+  else if (opts.init !== false) s.creds = await initStore(store, team);
 
   const args = ['serve', '--listen', '127.0.0.1:0', '--store', store, '--access-log', 'off'];
   if (opts.tls) {
@@ -280,7 +328,7 @@ export async function startServer(opts = {}, s = {}) {
   };
 
 
-  s.token = await s.tokenFor(s.creds.key_id, s.creds.key_secret);
+  if (s.creds) s.token = await s.tokenFor(s.creds.key_id, s.creds.key_secret);
   return s;
 }
 
