@@ -10,47 +10,15 @@
 #include "util/err.h"
 #include "util/jw.h"
 
-const char *cli_store_url(const char *flag)
-{
-    if (flag && *flag)
-        return flag;
-    const char *env = getenv("ROSTER_STORE");
-    return env && *env ? env : "sqlite:var/roster.db";
-}
-
-/* Creates the parent directory of a sqlite store path when it is missing (var/). */
-static void ensure_store_dir(const char *url)
-{
-    if (strncmp(url, "sqlite:", 7) != 0)
-        return;
-    const char *path = url + 7;
-    const char *slash = strrchr(path, '/');
-    if (!slash || slash == path)
-        return;
-    char dir[4096];
-    size_t n = (size_t)(slash - path);
-    if (n >= sizeof(dir))
-        return;
-    memcpy(dir, path, n);
-    dir[n] = 0;
-    mkdir(dir, 0750);
-}
-
 /* Opens the store (--store, else the default) and an arena for a CLI command; returns 0 or the
  * exit status. */
 static int open_ctx(const char *cmd, const char *flag, struct core_ctx *cx, struct arena *a)
 {
-    const char *url = cli_store_url(flag);
-    int pg_status = cli_store_pg(cmd, url, flag && *flag);
-    if (pg_status >= 0)
-        return pg_status;
-    ensure_store_dir(url);
+    int status = cli_store_open(cmd, flag, &cx->st);
+    if (status)
+        return status;
     arena_init(a, 0);
     cx->a = a;
-    if (store_open(url, &cx->st)) {
-        fprintf(stderr, "roster: cannot open store %s\n", url);
-        return 1;
-    }
     return 0;
 }
 

@@ -12,8 +12,11 @@ int cli_token(int argc, char **argv);
 /* --store, else ROSTER_STORE, else the embedded default. */
 const char *cli_store_url(const char *flag);
 
-/* For a postgres:// store: checks, reaches and migrates it, and returns the exit status (the
- * engine serves nothing yet); -1 for any other store. cmd names the command in messages. */
-int cli_store_pg(const char *cmd, const char *url, bool on_command_line);
+struct store_conn;
+
+/* Opens the store of --store (flag), ROSTER_STORE or the default, creating and migrating it;
+ * 0, or the exit status after a one-line message (2: malformed URL, 1: cannot open). cmd
+ * names the command in messages. */
+int cli_store_open(const char *cmd, const char *flag, struct store_conn **out);
 
 #endif

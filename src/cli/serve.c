@@ -163,26 +163,10 @@ int cli_serve(int argc, char **argv)
         goto out;
 
     /* Open once up front: creates and migrates the store before any worker runs. */
-    int pg_status = cli_store_pg("serve", app.store_url, store && *store);
-    if (pg_status >= 0) {
-        status = pg_status;
-        goto out;
-    }
     struct store_conn *probe;
-    if (strncmp(app.store_url, "sqlite:", 7) == 0) {
-        /* var/ for the default path */
-        const char *p = app.store_url + 7, *slash = strrchr(p, '/');
-        if (slash && slash != p && (size_t)(slash - p) < 4096) {
-            char dir[4096];
-            memcpy(dir, p, (size_t)(slash - p));
-            dir[slash - p] = 0;
-            mkdir(dir, 0750);
-        }
-    }
-    if (store_open(app.store_url, &probe)) {
-        fprintf(stderr, "roster serve: cannot open store %s\n", app.store_url);
+    if ((status = cli_store_open("serve", store, &probe)))
         goto out;
-    }
+    status = 1;
     store_close(probe);
     app.rl = http_ratelimit_new((unsigned)rate, (unsigned)limits[7].value);
     if (rate && !app.rl) {

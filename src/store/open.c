@@ -9,11 +9,9 @@ int store_open(const char *url, struct store_conn **out)
 {
     if (strncmp(url, "sqlite:", 7) == 0)
         return store_sqlite_open(url + 7, out);
-    if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0) {
-        fprintf(stderr, "roster: the PostgreSQL store is not built yet\n");
-        return R_EINVAL;
-    }
-    fprintf(stderr, "roster: unknown store URL '%s' (expected sqlite:PATH)\n", url);
+    if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
+        return store_postgres_open(url, out);
+    fprintf(stderr, "roster: unknown store URL (expected sqlite:PATH or postgres://…)\n");
     return R_EINVAL;
 }
 

@@ -56,8 +56,11 @@ struct store_conn {
 int store_open(const char *url, struct store_conn **out);
 void store_close(struct store_conn *c);
 
-/* Engines. */
+/* Engines. Each prints a one-line reason when it cannot open (never a password). */
 int store_sqlite_open(const char *path, struct store_conn **out);
+/* A postgres:// URL or libpq keyword string: R_EINVAL malformed, R_EBUSY unreachable,
+ * R_ESTORE refused (not UTF8, schema newer than this binary). */
+int store_postgres_open(const char *url, struct store_conn **out);
 /* The schema version this build migrates an SQLite store to (PRAGMA user_version). */
 int store_sqlite_schema_version(void);
 /* Checks the plan of every SELECT this connection has prepared: returns how many plan

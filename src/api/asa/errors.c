@@ -39,7 +39,11 @@ void asa_core_error(struct http_response *resp, int err, const char *what)
         break;
     case R_ETOOBIG: asa_error(resp, 413, "invalid_request", "request body too large", NULL); break;
     case R_ELIMIT: asa_error(resp, 429, "too_many_requests", "rate limit exceeded", NULL); break;
-    case R_EBUSY: asa_error(resp, 503, "service_offline", "store busy, retry", NULL); break;
+    case R_EBUSY:
+        /* the store is busy or out of reach (it reconnects by itself): try again shortly */
+        asa_error(resp, 503, "service_offline", "store busy, retry", NULL);
+        http_resp_header(resp, "Retry-After", "1");
+        break;
     default: asa_error(resp, 500, "unknown_error", "internal error", NULL); break;
     }
 }

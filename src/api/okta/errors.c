@@ -62,7 +62,11 @@ void okta_core_error(struct http_request *req, struct http_response *resp, int e
     case R_ETOOBIG:
         okta_error(req, resp, 413, "E0000003", "The request body was not well-formed.", NULL);
         break;
-    case R_EBUSY: okta_error(req, resp, 503, "E0000009", "Internal Server Error", NULL); break;
+    case R_EBUSY:
+        /* the store is busy or out of reach (it reconnects by itself): try again shortly */
+        okta_error(req, resp, 503, "E0000009", "Internal Server Error", NULL);
+        http_resp_header(resp, "Retry-After", "1");
+        break;
     default: okta_error(req, resp, 500, "E0000009", "Internal Server Error", NULL); break;
     }
 }

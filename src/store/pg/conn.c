@@ -223,6 +223,17 @@ int pg__run(struct store_pg *pg, const char *sql)
     return rc;
 }
 
+/* Whether the translated text names $k (a placeholder, not a longer number). */
+static bool names_param(const char *text, int k)
+{
+    char tag[16];
+    int n = snprintf(tag, sizeof(tag), "$%d", k);
+    for (const char *p = text; (p = strstr(p, tag)); p += n)
+        if (p[n] < '0' || p[n] > '9')
+            return true;
+    return false;
+}
+
 /* The cached statement for sql, prepared on first use. */
 static int prepare(struct store_pg *pg, const char *sql, struct stmt **out)
 {
@@ -242,7 +253,18 @@ static int prepare(struct store_pg *pg, const char *sql, struct stmt **out)
         return rc;
     struct stmt s = {.nparams = nparams};
     snprintf(s.name, sizeof(s.name), "r%u", ++pg->next_name);
-    PGresult *res = PQprepare(pg->conn, s.name, text, nparams, NULL);
+    /* A parameter the text never names (SQLite lets a statement skip numbers) has no type to
+     * infer: it is declared text, so it binds and is ignored. The others are inferred. */
+    Oid *types = nparams ? calloc((size_t)nparams, sizeof(*types)) : NULL;
+    if (nparams && !types) {
+        free(text);
+        return R_ENOMEM;
+    }
+    for (int k = 0; k < nparams; k++)
+        if (!names_param(text, k + 1))
+            types[k] = 25; /* text */
+    PGresult *res = PQprepare(pg->conn, s.name, text, nparams, types);
+    free(types);
     free(text);
     rc = check(pg, res, PGRES_COMMAND_OK);
     PQclear(res);
@@ -281,6 +303,16 @@ int pg__query(struct store_pg *pg, const char *sql, int n, const char *const *pa
     return 0;
 }
 
+bool pg__in_txn(const struct store_pg *pg)
+{
+    return pg->in_txn;
+}
+
+bool pg__retryable(const struct store_pg *pg)
+{
+    return pg->broken || strcmp(pg->sqlstate, "40001") == 0 || strcmp(pg->sqlstate, "40P01") == 0;
+}
+
 const char *pg__sqlstate(const struct store_pg *pg)
 {
     return pg->sqlstate;
@@ -317,6 +349,22 @@ int pg__begin(struct store_pg *pg, enum pg__isolation iso)
     /* Nothing ran yet: a connection found dead here is reopened and BEGIN sent again. */
     if (rc == R_EBUSY && pg->broken)
         rc = pg__run(pg, sql[iso]);
+    pg->in_txn = rc == 0;
+    return rc;
+}
+
+int pg__begin_then(struct store_pg *pg, const char *then)
+{
+    char sql[256];
+    snprintf(sql, sizeof(sql), "BEGIN; %s", then);
+    int rc = pg__run(pg, sql);
+    if (rc == R_EBUSY && pg->broken)
+        rc = pg__run(pg, sql);
+    if (rc) {
+        /* BEGIN may have run and the statement after it failed */
+        PGresult *res = pg->broken ? NULL : PQexec(pg->conn, "ROLLBACK");
+        PQclear(res);
+    }
     pg->in_txn = rc == 0;
     return rc;
 }

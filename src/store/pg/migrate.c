@@ -6,16 +6,25 @@
 #include <string.h>
 
 #include "store/pg/pg.h"
+#include "store/pg/schema.h"
 #include "util/err.h"
 
 /* Taken by every migration run: the key is "roster" in ASCII. */
 #define LOCK_SQL "SELECT pg_advisory_xact_lock(125779883601010)"
 
-/* The entity tables come with the entity operations; they go after these, never into them. */
+/* Applied migrations are never edited: a change to the schema is a new entry at the end. */
 const struct pg__migration pg__migrations[] = {
     {1, "CREATE TABLE roster_schema_version (\n"
         "  version integer PRIMARY KEY,\n"
         "  applied_at timestamptz NOT NULL DEFAULT now()\n"
+        ")"},
+    /* the entity tables, as SQLite's after its migration 5 */
+    {2, STORE_PG_MIGRATION_2},
+    /* the key that seals enrollment token secrets (store/seal.h), made by the first node to
+     * open the database and read by every node: one key for all of them */
+    {3, "CREATE TABLE store_keys (\n"
+        "  name text COLLATE \"C\" PRIMARY KEY,\n"
+        "  key bytea NOT NULL\n"
         ")"},
 };
 const size_t pg__nmigrations = sizeof(pg__migrations) / sizeof(pg__migrations[0]);

@@ -68,6 +68,10 @@ int pg__run(struct store_pg *pg,
 int pg__query(struct store_pg *pg, const char *sql, int n, const char *const *params,
               PGresult **res);
 const char *pg__sqlstate(const struct store_pg *pg); /* "" when the last call succeeded */
+bool pg__in_txn(const struct store_pg *pg);
+/* Whether the last failure may pass when the statement is sent again outside a transaction:
+ * the connection was lost (reopened by the next call), a serialization failure, a deadlock. */
+bool pg__retryable(const struct store_pg *pg);
 const char *pg__error(const struct store_pg *pg);
 int pg__map_error(const char *sqlstate, bool connection_lost);
 unsigned pg__prepared_count(const struct store_pg *pg); /* statements in the cache */
@@ -79,6 +83,8 @@ unsigned pg__reconnects(const struct store_pg *pg);
 enum pg__isolation { PG__READ_COMMITTED, PG__REPEATABLE_READ, PG__SERIALIZABLE };
 
 int pg__begin(struct store_pg *pg, enum pg__isolation iso);
+/* BEGIN (read committed) and the statement then, in one round trip. */
+int pg__begin_then(struct store_pg *pg, const char *then);
 int pg__commit(struct store_pg *pg);
 void pg__rollback(struct store_pg *pg);
 /* Runs fn inside one transaction, again (after a rollback and a short random pause) when it

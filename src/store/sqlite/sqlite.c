@@ -6,15 +6,39 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/sqlite/internal.h"
+#include "store/sql/internal.h"
 #include "store/sqlite/schema.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/fold.h"
 
-static const struct store_ops sq_ops;
+#define STMT_CACHE 128
 
-int sq__err(struct sq_conn *c, int rc)
+/* A prepared statement of this engine: the shared API's handle and SQLite's. */
+struct sq_stmt {
+    struct sql_stmt base;
+    sqlite3_stmt *st;
+};
+
+struct stmt_entry {
+    char *sql;
+    struct sq_stmt *stmt;
+};
+
+struct sq_conn {
+    struct sql_conn base;
+    sqlite3 *db;
+    struct stmt_entry cache[STMT_CACHE];
+    int in_tx;
+};
+
+#define SQ(c) ((struct sq_conn *)(c))
+#define SQS(s) (((struct sq_stmt *)(s))->st)
+
+static const struct store_ops sq_ops;
+static const struct sql_driver sq_driver;
+
+static int sq_err(struct sq_conn *c, int rc)
 {
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
         return R_EBUSY;
@@ -34,178 +58,212 @@ static unsigned long sq_hash(const char *s)
     return h;
 }
 
-/* Returns the cached prepared statement for sql (reset, bindings cleared), or NULL. */
-sqlite3_stmt *sq__stmt(struct sq_conn *c, const char *sql)
+static void sq_entry_free(struct stmt_entry *e)
 {
+    if (e->stmt) {
+        sqlite3_finalize(e->stmt->st);
+        free(e->stmt);
+    }
+    free(e->sql);
+    e->sql = NULL;
+    e->stmt = NULL;
+}
+
+/* Prepares sql into the free entry e. */
+static struct sql_stmt *sq_prepare_into(struct sq_conn *c, struct stmt_entry *e, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+        fprintf(stderr, "roster: prepare failed: %s\n  %s\n", sqlite3_errmsg(c->db), sql);
+        return NULL;
+    }
+    e->sql = strdup(sql);
+    e->stmt = malloc(sizeof(*e->stmt));
+    if (!e->sql || !e->stmt) {
+        sqlite3_finalize(st);
+        free(e->stmt);
+        e->stmt = NULL;
+        sq_entry_free(e);
+        return NULL;
+    }
+    *e->stmt = (struct sq_stmt){.base = {.conn = &c->base}, .st = st};
+    return &e->stmt->base;
+}
+
+/* The cached prepared statement for sql (reset, bindings cleared), or NULL. */
+static struct sql_stmt *sq_stmt(struct sql_conn *sc, const char *sql)
+{
+    struct sq_conn *c = SQ(sc);
     unsigned long h = sq_hash(sql);
     for (unsigned i = 0; i < STMT_CACHE; i++) {
         struct stmt_entry *e = &c->cache[(h + i) % STMT_CACHE];
         if (e->sql && strcmp(e->sql, sql) == 0) {
-            sqlite3_reset(e->stmt);
-            sqlite3_clear_bindings(e->stmt);
-            return e->stmt;
+            sqlite3_reset(e->stmt->st);
+            sqlite3_clear_bindings(e->stmt->st);
+            return &e->stmt->base;
         }
-        if (!e->sql) {
-            sqlite3_stmt *st = NULL;
-            if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
-                SQLITE_OK) {
-                fprintf(stderr, "roster: prepare failed: %s\n  %s\n", sqlite3_errmsg(c->db), sql);
-                return NULL;
-            }
-            e->sql = strdup(sql);
-            if (!e->sql) {
-                sqlite3_finalize(st);
-                return NULL;
-            }
-            e->stmt = st;
-            return st;
-        }
+        if (!e->sql)
+            return sq_prepare_into(c, e, sql);
     }
-    /* Cache full (only with unusually many filter shapes): prepare uncached is not worth
-     * the complexity; evict the home slot. */
+    /* Cache full (only with unusually many filter shapes): evict the home slot. */
     struct stmt_entry *e = &c->cache[h % STMT_CACHE];
-    sqlite3_finalize(e->stmt);
-    free(e->sql);
-    e->sql = NULL;
-    e->stmt = NULL;
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
-        return NULL;
-    e->sql = strdup(sql);
-    if (!e->sql) {
-        sqlite3_finalize(st);
-        return NULL;
-    }
-    e->stmt = st;
-    return st;
+    sq_entry_free(e);
+    return sq_prepare_into(c, e, sql);
 }
 
-void sq__bind_text(sqlite3_stmt *st, int i, const char *s)
+static void sq_bind_int(struct sql_stmt *st, int i, int64_t v)
+{
+    sqlite3_bind_int64(SQS(st), i, v);
+}
+
+static void sq_bind_double(struct sql_stmt *st, int i, double v)
+{
+    sqlite3_bind_double(SQS(st), i, v);
+}
+
+static void sq_bind_text(struct sql_stmt *st, int i, const char *s, size_t n)
 {
     if (s)
-        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(SQS(st), i, s, (int)n, SQLITE_TRANSIENT);
     else
-        sqlite3_bind_null(st, i);
+        sqlite3_bind_null(SQS(st), i);
 }
 
-int sq__bind_fold(struct arena *a, sqlite3_stmt *st, int i, int hi, const char *s)
+static void sq_bind_blob(struct sql_stmt *st, int i, const void *p, size_t n)
 {
-    struct slice f;
-    int rc = fold_arena(a, slice_from_cstr(s), &f);
-    if (rc)
-        return rc;
-    sqlite3_bind_text(st, i, f.p, (int)f.n, SQLITE_TRANSIENT);
-    return hi > 0 ? sq__bind_prefix_hi(a, st, hi, f.p, f.n) : 0;
+    sqlite3_bind_blob(SQS(st), i, p, (int)n, SQLITE_TRANSIENT);
 }
 
-int sq__bind_prefix_hi(struct arena *a, sqlite3_stmt *st, int i, const char *s, size_t n)
+static int sq_step(struct sql_conn *sc, struct sql_stmt *st)
 {
-    /* 0xFF never occurs in UTF-8: above every text that starts with s, below every other
-     * text above s (bytewise, the BINARY collation) */
-    char *hi = arena_alloc(a, n + 2);
-    if (!hi)
-        return R_ENOMEM;
-    memcpy(hi, s, n);
-    hi[n] = (char)0xff;
-    sqlite3_bind_text(st, i, hi, (int)n + 1, SQLITE_TRANSIENT);
-    return 0;
-}
-
-const char *sq__col_text(struct arena *a, sqlite3_stmt *st, int i)
-{
-    if (sqlite3_column_type(st, i) == SQLITE_NULL)
-        return NULL;
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return arena_strndup(a, (const char *)t, (size_t)sqlite3_column_bytes(st, i));
-}
-
-void sq__col_copy(char *dst, size_t cap, sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    size_t n = (size_t)sqlite3_column_bytes(st, i);
-    if (!t || n >= cap)
-        n = 0;
-    if (n)
-        memcpy(dst, t, n);
-    dst[n] = 0;
-}
-
-/* Runs a statement expected to produce no rows. */
-int sq__one(struct sq_conn *c, struct arena *a, sqlite3_stmt *st, sq_row_reader read, void *out)
-{
-    int rc = sqlite3_step(st);
+    int rc = sqlite3_step(SQS(st));
     if (rc == SQLITE_ROW)
-        rc = read(a, st, out);
-    else
-        rc = rc == SQLITE_DONE ? R_ENOTFOUND : sq__err(c, rc);
-    sqlite3_reset(st);
-    return rc;
+        return SQL_ROW;
+    if (rc == SQLITE_DONE)
+        return SQL_DONE;
+    return sq_err(SQ(sc), rc);
 }
 
-int sq__one_by(struct sq_conn *c, struct arena *a, const char *sql, const char *key, int64_t owner,
-               sq_row_reader read, void *out)
+static void sq_reset(struct sql_stmt *st)
 {
-    sqlite3_stmt *st = sq__stmt(c, sql);
+    sqlite3_reset(SQS(st));
+}
+
+static int sq_ncols(struct sql_stmt *st)
+{
+    return sqlite3_column_count(SQS(st));
+}
+
+static bool sq_col_null(struct sql_stmt *st, int i)
+{
+    return sqlite3_column_type(SQS(st), i) == SQLITE_NULL;
+}
+
+static int64_t sq_col_int(struct sql_stmt *st, int i)
+{
+    return sqlite3_column_int64(SQS(st), i);
+}
+
+static const char *sq_col_text(struct sql_stmt *st, int i, size_t *n)
+{
+    const unsigned char *t = sqlite3_column_text(SQS(st), i);
+    *n = t ? (size_t)sqlite3_column_bytes(SQS(st), i) : 0;
+    return (const char *)t;
+}
+
+static const void *sq_col_blob(struct sql_stmt *st, int i, size_t *n)
+{
+    const void *p = sqlite3_column_blob(SQS(st), i);
+    *n = p ? (size_t)sqlite3_column_bytes(SQS(st), i) : 0;
+    return p;
+}
+
+static int64_t sq_changes(struct sql_conn *sc, struct sql_stmt *st)
+{
+    (void)st;
+    return sqlite3_changes64(SQ(sc)->db);
+}
+
+/* 0xFF never occurs in UTF-8: above every text that starts with the prefix, below every
+ * other text above it (bytewise, the BINARY collation; NOCASE folds ASCII only). */
+static const char *sq_prefix_hi(enum sql_range r, size_t *n)
+{
+    (void)r;
+    *n = 1;
+    return "\xff";
+}
+
+static void sq_doc_member(struct buf *b, const char *doc, int path_param, bool as_text)
+{
+    (void)as_text; /* json_extract gives the member's own type */
+    buf_appendf(b, "json_extract(%s, ?%d)", doc, path_param);
+}
+
+/* Missing values sort first: -Inf is below every number, and numbers below every text in
+ * SQLite's order of types. Texts compare without case. */
+static void sq_doc_sort_key(struct buf *b, const char *doc, int path_param)
+{
+    buf_appendf(b, "coalesce(json_extract(%s, ?%d), -9e999) COLLATE NOCASE", doc, path_param);
+}
+
+/* The FTS5 trigram tables are contentless, rowid = the row's id. */
+static void sq_contains(struct buf *b, const char *alias, const char *fts_table,
+                        const char *fold_col, int param)
+{
+    (void)fold_col;
+    buf_appendf(b, "%s.id IN (SELECT rowid FROM %s WHERE %s MATCH ?%d)", alias, fts_table,
+                fts_table, param);
+}
+
+/* FTS5 phrase restricted to one column: col : "value" (quotes doubled). */
+static const char *sq_contains_value(struct arena *a, const char *fts_col, const char *v, size_t n)
+{
+    struct buf b;
+    buf_init(&b, 4096);
+    buf_appendf(&b, "%s : \"", fts_col);
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] == '"')
+            buf_append_str(&b, "\"\"");
+        else
+            buf_append(&b, &v[i], 1);
+    }
+    buf_append_str(&b, "\"");
+    const char *out = b.oom ? NULL : arena_strndup(a, b.p, b.n);
+    buf_free(&b);
+    return out;
+}
+
+static const struct sql_driver sq_driver = {
+    .stmt = sq_stmt,
+    .bind_int = sq_bind_int,
+    .bind_double = sq_bind_double,
+    .bind_text = sq_bind_text,
+    .bind_blob = sq_bind_blob,
+    .step = sq_step,
+    .reset = sq_reset,
+    .ncols = sq_ncols,
+    .col_null = sq_col_null,
+    .col_int = sq_col_int,
+    .col_text = sq_col_text,
+    .col_blob = sq_col_blob,
+    .changes = sq_changes,
+    .prefix_hi = sq_prefix_hi,
+    .doc_member = sq_doc_member,
+    .doc_sort_key = sq_doc_sort_key,
+    .contains = sq_contains,
+    .contains_value = sq_contains_value,
+    .fold_fn = "roster_fold",
+};
+
+/* Runs one SQL text of this engine's own (transactions, migrations). */
+static int sq_exec_text(struct sq_conn *c, const char *sql)
+{
+    struct sql_stmt *st = sq_stmt(&c->base, sql);
     if (!st)
         return R_ESTORE;
-    sq__bind_text(st, 1, key);
-    sqlite3_bind_int64(st, 2, owner);
-    return sq__one(c, a, st, read, out);
-}
-
-int sq__rows(struct sq_conn *c, struct arena *a, sqlite3_stmt *st, unsigned limit, bool backward,
-             size_t each, sq_row_reader read, void **out, size_t *n)
-{
-    size_t max = (size_t)limit + 1, cap = max < 16 ? max : 16, k = 0;
-    unsigned char *rows = arena_alloc(a, each * cap);
-    int rc = rows ? 0 : R_ENOMEM, s = SQLITE_DONE;
-    while (!rc && k < max && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (k == cap) {
-            /* grow by doubling: a page is usually far shorter than its limit */
-            size_t more = cap * 2 < max ? cap * 2 : max;
-            unsigned char *bigger = arena_alloc(a, each * more);
-            if (!bigger) {
-                rc = R_ENOMEM;
-                break;
-            }
-            memcpy(bigger, rows, each * k);
-            rows = bigger;
-            cap = more;
-        }
-        if ((rc = read(a, st, rows + k * each)))
-            break;
-        k++;
-    }
-    if (!rc && s != SQLITE_ROW && s != SQLITE_DONE)
-        rc = sq__err(c, s);
-    sqlite3_reset(st);
-    if (rc)
-        return rc;
-    if (backward) {
-        /* fetched nearest-first: the page itself is reversed into display order; the extra
-         * row (n > limit means more remain) stays last */
-        size_t page = k > limit ? limit : k;
-        unsigned char *tmp = arena_alloc(a, each);
-        if (!tmp && page > 1)
-            return R_ENOMEM;
-        for (size_t i = 0; i < page / 2; i++) {
-            memcpy(tmp, rows + i * each, each);
-            memcpy(rows + i * each, rows + (page - 1 - i) * each, each);
-            memcpy(rows + (page - 1 - i) * each, tmp, each);
-        }
-    }
-    *out = rows;
-    *n = k;
-    return 0;
-}
-
-int sq__exec_done(struct sq_conn *c, sqlite3_stmt *st)
-{
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return sq__err(c, rc);
-    return 0;
+    int rc = sq_step(&c->base, st);
+    sq_reset(st);
+    return rc < 0 ? rc : 0;
 }
 
 static int sq_exec_sql(struct sq_conn *c, const char *sql)
@@ -215,7 +273,7 @@ static int sq_exec_sql(struct sq_conn *c, const char *sql)
     if (rc != SQLITE_OK) {
         fprintf(stderr, "roster: sqlite: %s\n", msg ? msg : "?");
         sqlite3_free(msg);
-        return sq__err(c, rc);
+        return sq_err(c, rc);
     }
     return 0;
 }
@@ -223,10 +281,7 @@ static int sq_exec_sql(struct sq_conn *c, const char *sql)
 static int sq_begin(struct store_conn *sc, bool write)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, write ? "BEGIN IMMEDIATE" : "BEGIN");
-    if (!st)
-        return R_ESTORE;
-    int rc = sq__exec_done(c, st);
+    int rc = sq_exec_text(c, write ? "BEGIN IMMEDIATE" : "BEGIN");
     if (!rc)
         c->in_tx = 1;
     return rc;
@@ -235,10 +290,7 @@ static int sq_begin(struct store_conn *sc, bool write)
 static int sq_commit(struct store_conn *sc)
 {
     struct sq_conn *c = SQ(sc);
-    sqlite3_stmt *st = sq__stmt(c, "COMMIT");
-    if (!st)
-        return R_ESTORE;
-    int rc = sq__exec_done(c, st);
+    int rc = sq_exec_text(c, "COMMIT");
     if (!rc)
         c->in_tx = 0;
     return rc;
@@ -247,22 +299,9 @@ static int sq_commit(struct store_conn *sc)
 static void sq_rollback(struct store_conn *sc)
 {
     struct sq_conn *c = SQ(sc);
-    if (!sqlite3_get_autocommit(c->db)) {
-        sqlite3_stmt *st = sq__stmt(c, "ROLLBACK");
-        if (st)
-            sq__exec_done(c, st);
-    }
+    if (!sqlite3_get_autocommit(c->db))
+        sq_exec_text(c, "ROLLBACK");
     c->in_tx = 0;
-}
-
-int sq__exec2(struct sq_conn *c, const char *sql, int64_t a1, int64_t a2)
-{
-    sqlite3_stmt *st = sq__stmt(c, sql);
-    if (!st)
-        return R_ESTORE;
-    sqlite3_bind_int64(st, 1, a1);
-    sqlite3_bind_int64(st, 2, a2);
-    return sq__exec_done(c, st);
 }
 
 static void sq_close(struct store_conn *sc)
@@ -270,13 +309,10 @@ static void sq_close(struct store_conn *sc)
     struct sq_conn *c = SQ(sc);
     if (!c)
         return;
-    for (unsigned i = 0; i < STMT_CACHE; i++) {
-        if (c->cache[i].stmt)
-            sqlite3_finalize(c->cache[i].stmt);
-        free(c->cache[i].sql);
-    }
+    for (unsigned i = 0; i < STMT_CACHE; i++)
+        sq_entry_free(&c->cache[i]);
     sqlite3_close(c->db);
-    sodium_memzero(c->seal_key, sizeof(c->seal_key));
+    sodium_memzero(c->base.seal_key, sizeof(c->base.seal_key));
     free(c);
 }
 
@@ -317,29 +353,6 @@ fail:
     return rc;
 }
 
-/* roster_unseal(public id, blob): the secret sealed for that row, NULL for a NULL blob, an
- * error when it does not open (sq_seal_setup checked the key against the store). */
-static void sq_fn_unseal(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    struct sq_conn *c = sqlite3_user_data(ctx);
-    if (sqlite3_value_type(argv[1]) == SQLITE_NULL) {
-        sqlite3_result_null(ctx);
-        return;
-    }
-    unsigned char plain[SQ_SECRET_MAX];
-    size_t n;
-    const char *ad = (const char *)sqlite3_value_text(argv[0]);
-    const unsigned char *blob = sqlite3_value_blob(argv[1]);
-    size_t bn = (size_t)sqlite3_value_bytes(argv[1]);
-    if (!ad || !blob || store_unseal(c->seal_key, ad, blob, bn, plain, sizeof(plain), &n) != 0) {
-        sqlite3_result_error(ctx, "a sealed secret does not open with this store's key", -1);
-        return;
-    }
-    sqlite3_result_text(ctx, (const char *)plain, (int)n, SQLITE_TRANSIENT);
-    sodium_memzero(plain, sizeof(plain));
-}
-
 /* The key that seals enrollment token secrets: PATH.key beside the database, made by the first
  * open (roster init or serve, whichever comes first). A store that holds sealed secrets never
  * gets a new key: a missing or foreign key stops the open instead of leaving tokens that no
@@ -347,7 +360,8 @@ static void sq_fn_unseal(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 static int sq_seal_setup(struct sq_conn *c, const char *path)
 {
     if (!*path || strcmp(path, ":memory:") == 0) {
-        randombytes_buf(c->seal_key, sizeof(c->seal_key)); /* lives and dies with the database */
+        randombytes_buf(c->base.seal_key,
+                        sizeof(c->base.seal_key)); /* lives and dies with the database */
         return 0;
     }
     char kpath[4096];
@@ -361,21 +375,22 @@ static int sq_seal_setup(struct sq_conn *c, const char *path)
                                 "IS NOT NULL ORDER BY id DESC LIMIT 1",
                                 -1, &st, NULL);
     if (rc != SQLITE_OK)
-        return sq__err(c, rc);
+        return sq_err(c, rc);
     bool sealed = sqlite3_step(st) == SQLITE_ROW, created;
-    rc = store_seal_key_load(kpath, !sealed, c->seal_key, &created);
+    rc = store_seal_key_load(kpath, !sealed, c->base.seal_key, &created);
     if (rc == R_ENOTFOUND)
         fprintf(stderr,
                 "roster: key file %s is missing and this store's enrollment tokens are sealed "
                 "with it: put it back beside the database\n",
                 kpath);
     if (!rc && sealed) {
-        unsigned char plain[SQ_SECRET_MAX];
+        unsigned char plain[SQL_SECRET_MAX];
         size_t pn;
         const char *ad = (const char *)sqlite3_column_text(st, 0);
         const unsigned char *blob = sqlite3_column_blob(st, 1);
         size_t bn = (size_t)sqlite3_column_bytes(st, 1);
-        if (!ad || !blob || store_unseal(c->seal_key, ad, blob, bn, plain, sizeof(plain), &pn)) {
+        if (!ad || !blob ||
+            store_unseal(c->base.seal_key, ad, blob, bn, plain, sizeof(plain), &pn)) {
             fprintf(stderr,
                     "roster: key file %s does not open this store's enrollment tokens (the key "
                     "of another store?)\n",
@@ -385,9 +400,6 @@ static int sq_seal_setup(struct sq_conn *c, const char *path)
         sodium_memzero(plain, sizeof(plain));
     }
     sqlite3_finalize(st);
-    if (!rc && sqlite3_create_function(c->db, "roster_unseal", 2, SQLITE_UTF8, c, sq_fn_unseal,
-                                       NULL, NULL) != SQLITE_OK)
-        rc = R_ESTORE;
     return rc ? R_ESTORE : 0;
 }
 
@@ -419,22 +431,32 @@ static void sq_fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite3_result_text(ctx, f, (int)fn, free);
 }
 
+/* greatest(x, …): the largest of its integer arguments, NULLs ignored (as PostgreSQL's), so
+ * the statements both engines share can write it. */
+static void sq_greatest_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    bool any = false;
+    sqlite3_int64 best = 0;
+    for (int i = 0; i < argc; i++) {
+        if (sqlite3_value_type(argv[i]) == SQLITE_NULL)
+            continue;
+        sqlite3_int64 v = sqlite3_value_int64(argv[i]);
+        if (!any || v > best)
+            best = v;
+        any = true;
+    }
+    if (any)
+        sqlite3_result_int64(ctx, best);
+    else
+        sqlite3_result_null(ctx);
+}
+
 int store_sqlite_open(const char *path, struct store_conn **out)
 {
     struct sq_conn *c = calloc(1, sizeof(*c));
     if (!c)
         return R_ENOMEM;
-    c->base = (struct store_conn){
-        .ops = &sq_ops,
-        .teams = &store_sqlite_teams,
-        .users = &store_sqlite_users,
-        .groups = &store_sqlite_groups,
-        .members = &store_sqlite_members,
-        .credentials = &store_sqlite_credentials,
-        .projects = &store_sqlite_projects,
-        .apps = &store_sqlite_apps,
-        .attributes = &store_sqlite_attributes,
-    };
+    sql__init(&c->base, &sq_ops, &sq_driver);
     int rc = sqlite3_open_v2(
         path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
@@ -445,7 +467,10 @@ int store_sqlite_open(const char *path, struct store_conn **out)
     sqlite3_busy_timeout(c->db, 10000);
     if (sqlite3_create_function(c->db, "roster_fold", 1,
                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-                                sq_fold_fn, NULL, NULL) != SQLITE_OK) {
+                                sq_fold_fn, NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function(c->db, "greatest", -1,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                sq_greatest_fn, NULL, NULL) != SQLITE_OK) {
         rc = R_ESTORE;
         goto fail;
     }
@@ -454,10 +479,10 @@ int store_sqlite_open(const char *path, struct store_conn **out)
         goto fail;
     if ((rc = sq_migrate(c)) || (rc = sq_seal_setup(c, path)))
         goto fail;
-    *out = &c->base;
+    *out = &c->base.base;
     return 0;
 fail:
-    sq_close(&c->base);
+    sq_close(&c->base.base);
     return rc;
 }
 
@@ -576,32 +601,11 @@ int store_sqlite_plan_check(struct store_conn *sc, const char *const *allowed, s
     return flagged;
 }
 
-static int sq_id_known(struct store_conn *sc, enum store_kind kind, int64_t team_id,
-                       const char *okta_id, bool *known)
-{
-    struct sq_conn *c = SQ(sc);
-    const char *sql = kind == STORE_KIND_GROUP  ? "SELECT 1 FROM groups WHERE okta_id = ? AND "
-                                                  "team_id = ?"
-                      : kind == STORE_KIND_USER ? "SELECT 1 FROM users WHERE okta_id = ? AND "
-                                                  "team_id = ?"
-                                                : "SELECT 1 FROM okta_apps WHERE okta_id = ? AND "
-                                                  "team_id = ?";
-    sqlite3_stmt *st = sq__stmt(c, sql);
-    if (!st)
-        return R_ESTORE;
-    sq__bind_text(st, 1, okta_id);
-    sqlite3_bind_int64(st, 2, team_id);
-    int rc = sqlite3_step(st);
-    *known = rc == SQLITE_ROW;
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sq__err(c, rc);
-}
-
 static const struct store_ops sq_ops = {
     .name = "sqlite",
     .close = sq_close,
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,
-    .id_known = sq_id_known,
+    .id_known = sql__id_known,
 };

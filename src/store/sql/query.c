@@ -1,10 +1,9 @@
-/* The SQLite engine's compiler of the query model (store/query.h) into SQL: canonical
+/* The store's compiler of the query model (store/query.h) into SQL: canonical
  * attributes through per-entity whitelists, bound values, keyset pages and sort keys; and
  * the lists served by it (groups, users, apps, app assignments). */
-#include <sqlite3.h>
 #include <string.h>
 
-#include "store/sqlite/internal.h"
+#include "store/sql/internal.h"
 #include "util/buf.h"
 #include "util/err.h"
 #include "util/fold.h"
@@ -66,7 +65,7 @@ static const struct col_map app_cols[] = {
     {0, 0, NULL, NULL, NULL, false},
 };
 
-enum bind_kind { B_TEXT, B_INT, B_REAL, B_NULL, B_TEXT_HI };
+enum bind_kind { B_TEXT, B_INT, B_REAL, B_NULL, B_TEXT_HI, B_TEXT_HI_NOCASE };
 
 struct bindv {
     enum bind_kind kind;
@@ -85,14 +84,17 @@ struct qb {
     int nb;
     int err;
     struct arena *a;
-    int team; /* parameter number of the team id (groups), 0 when none */
+    const struct sql_driver *drv;
+    int team;     /* parameter number of the team id (groups), 0 when none */
+    bool as_text; /* the comparison being compiled reads document members as text */
 };
 
-static void qb_init(struct qb *q, struct arena *a)
+static void qb_init(struct qb *q, struct sql_conn *c, struct arena *a)
 {
     memset(q, 0, sizeof(*q));
     buf_init(&q->sql, 65536);
     q->a = a;
+    q->drv = c->drv;
 }
 
 /* Adds a parameter; returns its number for "?N". */
@@ -116,7 +118,7 @@ static int qb_int(struct qb *q, int64_t i)
     return qb_bind(q, (struct bindv){.kind = B_INT, .i = i});
 }
 
-/* Upper bound of a prefix range: the prefix followed by 0xFF, above any UTF-8 byte. */
+/* Upper bound of a bytewise prefix range (the engine's suffix above every UTF-8 text). */
 static int qb_text_hi(struct qb *q, const char *s, size_t n)
 {
     return qb_bind(q, (struct bindv){.kind = B_TEXT_HI, .s = s, .n = n});
@@ -143,21 +145,23 @@ static void qb_col(struct qb *q, const char *tmpl, const char *alias)
     }
 }
 
-static int qb_apply(struct qb *q, sqlite3_stmt *st)
+static int qb_apply(struct qb *q, struct sql_stmt *st)
 {
     for (int i = 0; i < q->nb; i++) {
         struct bindv *v = &q->b[i];
         switch (v->kind) {
-        case B_TEXT: sqlite3_bind_text(st, i + 1, v->s, (int)v->n, SQLITE_TRANSIENT); break;
-        case B_TEXT_HI: {
-            int rc = sq__bind_prefix_hi(q->a, st, i + 1, v->s, v->n);
+        case B_TEXT: sql_bind_text(st, i + 1, v->s, v->n); break;
+        case B_TEXT_HI:
+        case B_TEXT_HI_NOCASE: {
+            int rc = sql__bind_prefix_hi(q->a, st, i + 1, v->s, v->n,
+                                         v->kind == B_TEXT_HI ? SQL_RANGE_BYTES : SQL_RANGE_NOCASE);
             if (rc)
                 return rc;
             break;
         }
-        case B_INT: sqlite3_bind_int64(st, i + 1, v->i); break;
-        case B_REAL: sqlite3_bind_double(st, i + 1, v->d); break;
-        case B_NULL: sqlite3_bind_null(st, i + 1); break;
+        case B_INT: sql_bind_int(st, i + 1, v->i); break;
+        case B_REAL: sql_bind_double(st, i + 1, v->d); break;
+        case B_NULL: sql_bind_str(st, i + 1, NULL); break;
         }
     }
     return 0;
@@ -203,12 +207,22 @@ static const struct col_map *col_lookup(struct arena *a, const struct col_map *m
     return m;
 }
 
-/* json_extract of a member's path from the document m over alias. */
+/* The document over alias of m, as the driver's SQL takes it. */
+static const char *qb_doc(struct qb *q, const struct col_map *m, const char *alias)
+{
+    struct buf b;
+    buf_init(&b, 256);
+    for (const char *p = m->sql; *p; p++)
+        buf_append(&b, *p == '@' ? alias : p, *p == '@' ? strlen(alias) : 1);
+    const char *out = b.oom ? "NULL" : arena_strndup(q->a, b.p, b.n);
+    buf_free(&b);
+    return out ? out : "NULL";
+}
+
+/* A member's path from the document m over alias (the engine's JSON access). */
 static void qb_custom(struct qb *q, const struct col_map *m, const char *path, const char *alias)
 {
-    buf_append_str(&q->sql, "json_extract(");
-    qb_col(q, m->sql, alias);
-    buf_appendf(&q->sql, ", ?%d)", qb_text(q, path, strlen(path)));
+    q->drv->doc_member(&q->sql, qb_doc(q, m, alias), qb_text(q, path, strlen(path)), q->as_text);
 }
 
 /* What a comparison or a sort reads: an entity's column, or a member (path) of one of its
@@ -229,24 +243,6 @@ static int qb_column(struct qb *q, const struct colref *r, const char *alias, en
     return 0;
 }
 
-/* FTS5 phrase for a trigram MATCH restricted to one column: col : "value". */
-static const char *trgm_phrase(struct arena *a, const char *col, struct slice v)
-{
-    struct buf b;
-    buf_init(&b, 4096);
-    buf_appendf(&b, "%s : \"", col);
-    for (size_t i = 0; i < v.n; i++) {
-        if (v.p[i] == '"')
-            buf_append_str(&b, "\"\"");
-        else
-            buf_append(&b, &v.p[i], 1);
-    }
-    buf_append_str(&b, "\"");
-    const char *out = b.oom ? NULL : arena_strndup(a, b.p, b.n);
-    buf_free(&b);
-    return out;
-}
-
 /* lastMembershipUpdated <op> ?p: the built-in group's value is derived (GROUP_COLS), so the
  * comparison splits in two: ordinary groups through their okta_groups_members_updated index,
  * and the built-in group (one row per team) through groups_builtin. */
@@ -261,7 +257,7 @@ static void qb_members_updated(struct qb *q, const char *alias, const char *op, 
 }
 
 /* The text a comparison reads: the folded copy when the value is folded (a document member
- * is folded on the fly through roster_fold), else the column itself. */
+ * is folded on the fly by the engine's fold function), else the column itself. */
 static int qb_cmp_column(struct qb *q, const struct colref *r, const char *alias, bool fold,
                          enum col_kind *kind)
 {
@@ -272,7 +268,7 @@ static int qb_cmp_column(struct qb *q, const struct colref *r, const char *alias
         *kind = r->m->kind;
         return 0;
     }
-    buf_append_str(&q->sql, "roster_fold(");
+    buf_appendf(&q->sql, "%s(", q->drv->fold_fn);
     int rc = qb_column(q, r, alias, kind);
     buf_append_str(&q->sql, ")");
     return rc;
@@ -296,6 +292,7 @@ static int compile_cmp(struct qb *q, const struct expr *e, const struct col_map 
         return R_EINVAL;
     enum col_kind kind;
     int rc;
+    q->as_text = e->op == EXPR_PR || e->vtype == EXPR_VAL_STRING || e->vtype == EXPR_VAL_NULL;
     if (e->op == EXPR_PR) {
         buf_append_str(&q->sql, "(");
         if ((rc = qb_column(q, &ref, alias, &kind)))
@@ -380,11 +377,12 @@ static int compile_cmp(struct qb *q, const struct expr *e, const struct col_map 
         /* the trigram index holds the folded copies: it is searched with a folded value */
         struct slice tv = fold || !m->trgm ? v : qb_fold(q, e->str);
         if (m->trgm && trgm_table && utf8_chars(tv) >= 3) {
-            const char *ph = trgm_phrase(q->a, m->trgm, tv);
+            const char *ph = q->drv->contains_value(q->a, m->trgm, tv.p, tv.n);
             if (!ph)
                 return R_ENOMEM;
-            buf_appendf(&q->sql, "%s.id IN (SELECT rowid FROM %s WHERE %s MATCH ?%d)", alias,
-                        trgm_table, trgm_table, qb_text(q, ph, strlen(ph)));
+            struct col_map fc = {.sql = m->fold};
+            q->drv->contains(&q->sql, alias, trgm_table, qb_doc(q, &fc, alias),
+                             qb_text(q, ph, strlen(ph)));
             if (!fold) {
                 /* a case-sensitive `co` rechecks the text itself */
                 buf_append_str(&q->sql, " AND instr(");
@@ -401,10 +399,13 @@ static int compile_cmp(struct qb *q, const struct expr *e, const struct col_map 
         return 0;
     }
     case EXPR_EW:
+        /* the last length(v) characters (a start before the first: no match either way) */
         buf_append_str(&q->sql, "substr(");
         if ((rc = qb_cmp_column(q, &ref, alias, fold, &kind)))
             return rc;
-        buf_appendf(&q->sql, ", -length(?%d)) = ?%d%s)", p, p, coll);
+        buf_append_str(&q->sql, ", length(");
+        qb_cmp_column(q, &ref, alias, fold, &kind);
+        buf_appendf(&q->sql, ") - length(?%d) + 1) = ?%d%s)", p, p, coll);
         return 0;
     default: return R_EINVAL;
     }
@@ -472,9 +473,8 @@ static void qb_sort_expr(struct qb *q, const struct sort_spec *sp, const char *a
 {
     const struct col_map *m = sp->m;
     if (sp->path) {
-        buf_append_str(&q->sql, "coalesce(");
-        qb_custom(q, sp->m, sp->path, alias);
-        buf_append_str(&q->sql, ", -9e999) COLLATE NOCASE");
+        const char *path = sp->path;
+        q->drv->doc_sort_key(&q->sql, qb_doc(q, sp->m, alias), qb_text(q, path, strlen(path)));
         return;
     }
     /* texts with a folded copy sort by it: case-insensitively across Unicode, as search
@@ -535,13 +535,13 @@ static void qb_order(struct qb *q, const char *alias, const char *key, const str
 }
 
 /* Prepares the built query, binds its parameters. */
-static int qb_prepare(struct sq_conn *c, struct qb *q, sqlite3_stmt **out)
+static int qb_prepare(struct sql_conn *c, struct qb *q, struct sql_stmt **out)
 {
     if (q->err)
         return q->err;
     if (q->sql.oom)
         return R_ENOMEM;
-    sqlite3_stmt *st = sq__stmt(c, buf_cstr(&q->sql));
+    struct sql_stmt *st = sql__stmt(c, buf_cstr(&q->sql));
     if (!st)
         return R_ESTORE;
     int rc = qb_apply(q, st);
@@ -552,19 +552,20 @@ static int qb_prepare(struct sq_conn *c, struct qb *q, sqlite3_stmt **out)
 }
 
 /* Runs the built query and reads up to limit + 1 rows of `each` bytes with read. */
-static int qb_rows(struct sq_conn *c, struct qb *q, struct arena *a, size_t each, unsigned limit,
-                   sq_row_reader read, void **out, size_t *n)
+static int qb_rows(struct sql_conn *c, struct qb *q, struct arena *a, size_t each, unsigned limit,
+                   sql_row_reader read, void **out, size_t *n)
 {
-    sqlite3_stmt *st;
+    struct sql_stmt *st;
     int rc = qb_prepare(c, q, &st);
-    return rc ? rc : sq__rows(c, a, st, limit, false, each, read, out, n);
+    return rc ? rc : sql__rows(c, a, st, limit, false, each, read, out, n);
 }
 
 /* An ASCII case-insensitive prefix range over a column expression (apps q). */
 static void qb_prefix(struct qb *q, const char *col, const char *prefix)
 {
     size_t n = strlen(prefix);
-    int lo = qb_text(q, prefix, n), hi = qb_text_hi(q, prefix, n);
+    int lo = qb_text(q, prefix, n),
+        hi = qb_bind(q, (struct bindv){.kind = B_TEXT_HI_NOCASE, .s = prefix, .n = n});
     buf_appendf(&q->sql, "(%s >= ?%d COLLATE NOCASE AND %s < ?%d COLLATE NOCASE)", col, lo, col,
                 hi);
 }
@@ -582,19 +583,19 @@ struct group_row {
     int64_t apps_count;
 };
 
-static int group_row_read(struct arena *a, sqlite3_stmt *st, void *row)
+static int group_row_read(struct arena *a, struct sql_stmt *st, void *row)
 {
     struct group_row *r = row;
-    r->apps_count = sqlite3_column_count(st) > 18 ? sqlite3_column_int64(st, 18) : 0;
-    return sq__group_read(a, st, &r->g);
+    r->apps_count = sql_ncols(st) > 18 ? sql_col_int(st, 18) : 0;
+    return sql__group_read(a, st, &r->g);
 }
 
-int sq__group_query(struct store_conn *sc, struct arena *a, const struct store_query *oq,
-                    struct store_group **out, int64_t **apps_count, size_t *n)
+int sql__group_query(struct store_conn *sc, struct arena *a, const struct store_query *oq,
+                     struct store_group **out, int64_t **apps_count, size_t *n)
 {
-    struct sq_conn *c = SQ(sc);
+    struct sql_conn *c = SQLC(sc);
     struct qb q;
-    qb_init(&q, a);
+    qb_init(&q, c, a);
     struct sort_spec sort;
     int rc = sort_spec(a, group_cols, &oq->sort, &sort);
     if (rc)
@@ -610,7 +611,7 @@ int sq__group_query(struct store_conn *sc, struct arena *a, const struct store_q
         buf_appendf(&q.sql,
                     " FROM groups g WHERE +g.team_id = ?%d AND g.deleted_at = 0 AND g.id IN ",
                     team);
-        sq__user_group_ids(&q.sql, qb_int(&q, oq->member_user_id), team, oq->member_builtin);
+        sql__user_group_ids(&q.sql, qb_int(&q, oq->member_user_id), team, oq->member_builtin);
     } else {
         q.team = qb_int(&q, oq->team_id);
         buf_appendf(&q.sql, " FROM groups g WHERE g.team_id = ?%d AND g.deleted_at = 0", q.team);
@@ -657,12 +658,12 @@ out:
     return rc;
 }
 
-int sq__user_query(struct store_conn *sc, struct arena *a, const struct store_query *oq,
-                   struct store_user_detail **out, size_t *n)
+int sql__user_query(struct store_conn *sc, struct arena *a, const struct store_query *oq,
+                    struct store_user_detail **out, size_t *n)
 {
-    struct sq_conn *c = SQ(sc);
+    struct sql_conn *c = SQLC(sc);
     struct qb q;
-    qb_init(&q, a);
+    qb_init(&q, c, a);
     struct sort_spec sort;
     int rc = sort_spec(a, user_cols, &oq->sort, &sort);
     if (rc)
@@ -710,18 +711,18 @@ int sq__user_query(struct store_conn *sc, struct arena *a, const struct store_qu
         qb_after(&q, "u", key, "users", oq->after, oq->team_id, &sort, oq->sort.desc);
     qb_order(&q, "u", key, &sort, oq->sort.desc);
     buf_appendf(&q.sql, " LIMIT ?%d", qb_int(&q, (int64_t)oq->limit + 1));
-    rc = qb_rows(c, &q, a, sizeof(**out), oq->limit, sq__user_detail_read, (void **)out, n);
+    rc = qb_rows(c, &q, a, sizeof(**out), oq->limit, sql__user_detail_read, (void **)out, n);
 out:
     buf_free(&q.sql);
     return rc;
 }
 
-int sq__app_query(struct store_conn *sc, struct arena *a, const struct store_query *oq,
-                  struct store_app **out, size_t *n)
+int sql__app_query(struct store_conn *sc, struct arena *a, const struct store_query *oq,
+                   struct store_app **out, size_t *n)
 {
-    struct sq_conn *c = SQ(sc);
+    struct sql_conn *c = SQLC(sc);
     struct qb q;
-    qb_init(&q, a);
+    qb_init(&q, c, a);
     int rc = 0;
     buf_appendf(&q.sql, "SELECT " APP_COLS " FROM okta_apps a WHERE a.team_id = ?%d",
                 qb_int(&q, oq->team_id));
@@ -746,18 +747,18 @@ int sq__app_query(struct store_conn *sc, struct arena *a, const struct store_que
         qb_after(&q, "a", "a.id", "okta_apps", oq->after, oq->team_id, NULL, false);
     qb_order(&q, "a", "a.id", NULL, false);
     buf_appendf(&q.sql, " LIMIT ?%d", qb_int(&q, (int64_t)oq->limit + 1));
-    rc = qb_rows(c, &q, a, sizeof(**out), oq->limit, sq__app_read, (void **)out, n);
+    rc = qb_rows(c, &q, a, sizeof(**out), oq->limit, sql__app_read, (void **)out, n);
 out:
     buf_free(&q.sql);
     return rc;
 }
 
-int sq__app_group_query(struct store_conn *sc, struct arena *a, int64_t app_id,
-                        const struct store_query *oq, struct store_app_group **out, size_t *n)
+int sql__app_group_query(struct store_conn *sc, struct arena *a, int64_t app_id,
+                         const struct store_query *oq, struct store_app_group **out, size_t *n)
 {
-    struct sq_conn *c = SQ(sc);
+    struct sql_conn *c = SQLC(sc);
     struct qb q;
-    qb_init(&q, a);
+    qb_init(&q, c, a);
     /* the app's assignments in group order straight from its primary key; a name prefix
      * filters them (an app's groups, not the team's) */
     buf_appendf(&q.sql, "SELECT " AG_COLS AG_FROM " WHERE ag.app_id = ?%d", qb_int(&q, app_id));
@@ -768,7 +769,7 @@ int sq__app_group_query(struct store_conn *sc, struct arena *a, int64_t app_id,
     if (oq->after)
         qb_after(&q, "g", "ag.group_id", "groups", oq->after, oq->team_id, NULL, false);
     buf_appendf(&q.sql, " ORDER BY ag.group_id LIMIT ?%d", qb_int(&q, (int64_t)oq->limit + 1));
-    int rc = qb_rows(c, &q, a, sizeof(**out), oq->limit, sq__app_group_read, (void **)out, n);
+    int rc = qb_rows(c, &q, a, sizeof(**out), oq->limit, sql__app_group_read, (void **)out, n);
     buf_free(&q.sql);
     return rc;
 }
