@@ -1,7 +1,9 @@
 /* A small closed-loop HTTP/1.1 load generator for loopback benchmarks: C connections,
  * each with one request in flight over keep-alive, for a fixed duration or request count.
  * usage: load HOST PORT PATH[|PATH2|…] CONNS SECONDS [AUTH_HEADER] [METHOD] [BODY]
- * Paths separated by '|' are used in turn. Prints requests/s, mean and p99 latency. */
+ * Paths separated by '|' are used in turn. "%d" in the body becomes the request's number,
+ * 0, 1, 2, … shared by all connections; LOAD_MAX=N in the environment stops after N requests.
+ * Prints requests/s, mean and p99 latency. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,6 +18,9 @@
 #include <unistd.h>
 
 #define MAX_LAT 2000000
+
+static long next_seq; /* the request numbers, taken atomically by every connection */
+static long max_seq;  /* 0: no limit */
 
 struct job {
     const char *host;
@@ -90,11 +95,14 @@ static void *worker(void *arg)
     double end = now_s() + j->seconds;
     long k = j->id;
     while (fd >= 0 && now_s() < end) {
+        long seq = __atomic_fetch_add(&next_seq, 1, __ATOMIC_RELAXED);
+        if (max_seq > 0 && seq >= max_seq)
+            break;
         const char *path = j->paths[k++ % j->npaths];
         size_t blen = j->body ? strlen(j->body) : 0;
         char body[1024];
         if (j->body) /* "%d" in the body becomes a unique number */
-            blen = (size_t)snprintf(body, sizeof(body), j->body, (int)(j->id * 10000000 + k));
+            blen = (size_t)snprintf(body, sizeof(body), j->body, (int)seq);
         int n = snprintf(req, sizeof(req),
                          "%s %s HTTP/1.1\r\nHost: %s:%d\r\n%s%s%sContent-Length: %zu\r\n"
                          "Content-Type: application/json\r\n\r\n%s",
@@ -132,6 +140,8 @@ int main(int argc, char **argv)
         return 2;
     }
     int conns = (int)strtol(argv[4], NULL, 10);
+    const char *max = getenv("LOAD_MAX");
+    max_seq = max ? strtol(max, NULL, 10) : 0;
     double secs = strtod(argv[5], NULL);
     char *paths[64];
     int np = 0;
