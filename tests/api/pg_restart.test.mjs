@@ -179,3 +179,24 @@ test('PostgreSQL stops for 3 s under light load through two nodes: 503s only, th
     `last failure ${lastBad ? lastBad - tUp : 'none'} ms after up`);
   assert.deepEqual(problems, []);
 });
+
+test('worker threads that first meet the database down open it once it is back: full service on every thread', { skip, timeout: 60000 }, async () => {
+  // a fresh node: its worker threads open their connections on their first request, which
+  // here comes while PostgreSQL is down (more threads than the start-up requests reach)
+  const s = {};
+  nodes.push(s);
+  await startServer({ store: withoutPassword(cluster.url), creds, args: ['--threads', '8'] }, s);
+  await cluster.stop();
+  const burst = (n) => Promise.all(Array.from({ length: n }, () => s.asa('GET', 'groups?count=1')));
+  try {
+    const down = await burst(24);
+    assert.deepEqual([...new Set(down.map((r) => r.status))], [503], 'while down: 503 only');
+  } finally {
+    await cluster.start();
+  }
+  await sleep(1500);
+  const statuses = [];
+  for (let round = 0; round < 4; round++) statuses.push(...(await burst(24)).map((r) => r.status));
+  const bad = statuses.filter((x) => x !== 200);
+  assert.equal(bad.length, 0, `1.5 s after PostgreSQL's return, ${bad.length} of ${statuses.length} requests still failed: ${[...new Set(bad)]}`);
+});
