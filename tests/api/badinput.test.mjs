@@ -266,6 +266,12 @@ test('bad percent-encoding in the path → 400/404 JSON, never 5xx', async () =>
   }
 });
 
+test('a name that is not UTF-8 names nothing: 404 on either engine', async () => {
+  for (const path of ['groups/%C3%28', 'projects/%C3%28', 'service_users/%FF']) {
+    assertError(await s.asa('GET', path), 404, 'resource_does_not_exist');
+  }
+});
+
 test('headers over the 32 KiB limit → 431 as an ASA JSON error', async () => {
   const head = `GET /v1/teams/strict/groups HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${s.token}\r\nX-Big: `;
   const chunks = [head, ...slices(Buffer.from('x'.repeat(40 * 1024)), 16 * 1024), '\r\n\r\n'];

@@ -2,6 +2,7 @@
  * and prefix ranges, reading columns and rows, and the connection's shared tables. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistr.h>
 
 #include "store/sql/internal.h"
 #include "util/err.h"
@@ -95,6 +96,10 @@ int sql__one(struct sql_conn *c, struct arena *a, struct sql_stmt *st, sql_row_r
 int sql__one_by(struct sql_conn *c, struct arena *a, const char *sql, const char *key,
                 int64_t owner, sql_row_reader read, void *out)
 {
+    /* a key that is not UTF-8 names no row (no write lets one in): both engines say so, where
+     * PostgreSQL would refuse the value itself */
+    if (key && u8_check((const uint8_t *)key, strlen(key)))
+        return R_ENOTFOUND;
     struct sql_stmt *st = sql__stmt(c, sql);
     if (!st)
         return R_ESTORE;
@@ -197,6 +202,9 @@ int sql__id_known(struct store_conn *sc, enum store_kind kind, int64_t team_id, 
                                                   "team_id = ?"
                                                 : "SELECT 1 FROM okta_apps WHERE okta_id = ? AND "
                                                   "team_id = ?";
+    *known = false;
+    if (u8_check((const uint8_t *)okta_id, strlen(okta_id)))
+        return 0; /* as sql__one_by */
     struct sql_stmt *st = sql__stmt(c, sql);
     if (!st)
         return R_ESTORE;
