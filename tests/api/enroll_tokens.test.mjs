@@ -95,6 +95,28 @@ test('the database does not hold a token\'s secret in any form', async () => {
   }
 });
 
+test('the database file, its WAL and shared-memory files are 0600; a wider file is narrowed at open', { skip: sqliteOnly('the subject is the SQLite database file') }, async () => {
+  const r = await s.asa('POST', 'groups', { body: { name: 'perm-check', roles: [] } });
+  assert.equal(r.status, 201, r.text);
+  for (const f of [s.dbPath, `${s.dbPath}-wal`, `${s.dbPath}-shm`]) {
+    assert.ok(existsSync(f), `${f} exists`);
+    assert.equal((statSync(f).mode & 0o777).toString(8), '600', f);
+  }
+  // a store made elsewhere with the usual 0644 is narrowed when roster opens it
+  const dir = mkdtempSync(join(tmpdir(), 'roster-perm-'));
+  try {
+    const db = join(dir, 'wide.db');
+    writeFileSync(db, '', { mode: 0o644 });
+    chmodSync(db, 0o644);
+    const out = await runCli(['init', '--store', `sqlite:${db}`, '--team', 'wide']);
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stderr, /readable by others/);
+    assert.equal((statSync(db).mode & 0o777).toString(8), '600');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('the key file beside the database file is 0600', { skip: sqliteOnly('the subject is the PATH.key file beside the SQLite database') }, () => {
   const key = `${s.dbPath}.key`;
   assert.ok(existsSync(key), 'the key file is beside the database');

@@ -1,10 +1,13 @@
 /* The SQLite engine of the store: WAL, synchronous=FULL, foreign keys, one connection per
  * thread, statements prepared once per connection and cached by their SQL text. */
+#include <fcntl.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "store/sql/internal.h"
 #include "store/sqlite/schema.h"
@@ -451,14 +454,42 @@ static void sq_greatest_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite3_result_null(ctx);
 }
 
+/* The database holds every secret's hash: it is the owner's alone (0600), and so are its WAL
+ * and shared-memory files, which SQLite creates with the database file's permissions. A file
+ * made before with wider permissions is narrowed, with one line. */
+static int sq_file_private(const char *path)
+{
+    if (!*path || strcmp(path, ":memory:") == 0)
+        return 0;
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return 0; /* sqlite3_open_v2 says why, in its words */
+    struct stat st;
+    int rc = 0;
+    if (fstat(fd, &st) == 0 && (st.st_mode & 077)) {
+        if (fchmod(fd, st.st_mode & 0700) == 0)
+            fprintf(stderr, "roster: %s was readable by others (mode %03o): now 0%03o\n", path,
+                    (unsigned)(st.st_mode & 0777), (unsigned)(st.st_mode & 0700));
+        else
+            rc = R_ESTORE;
+    }
+    close(fd);
+    if (rc)
+        fprintf(stderr, "roster: cannot make %s private to its owner\n", path);
+    return rc;
+}
+
 int store_sqlite_open(const char *path, struct store_conn **out)
 {
     struct sq_conn *c = calloc(1, sizeof(*c));
     if (!c)
         return R_ENOMEM;
     sql__init(&c->base, &sq_ops, &sq_driver);
-    int rc = sqlite3_open_v2(
-        path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = sq_file_private(path);
+    if (rc)
+        goto fail;
+    rc = sqlite3_open_v2(path, &c->db,
+                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         fprintf(stderr, "roster: cannot open %s: %s\n", path, c->db ? sqlite3_errmsg(c->db) : "?");
         rc = R_ESTORE;
