@@ -456,27 +456,30 @@ static void sq_greatest_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 /* The database holds every secret's hash: it is the owner's alone (0600), and so are its WAL
  * and shared-memory files, which SQLite creates with the database file's permissions. A file
- * made before with wider permissions is narrowed, with one line. */
+ * made before with wider permissions is narrowed, with one line. No descriptor of an existing
+ * database is opened here: closing one would drop the POSIX locks this process's other
+ * connections hold on it. */
 static int sq_file_private(const char *path)
 {
     if (!*path || strcmp(path, ":memory:") == 0)
         return 0;
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return 0; /* sqlite3_open_v2 says why, in its words */
     struct stat st;
-    int rc = 0;
-    if (fstat(fd, &st) == 0 && (st.st_mode & 077)) {
-        if (fchmod(fd, st.st_mode & 0700) == 0)
-            fprintf(stderr, "roster: %s was readable by others (mode %03o): now 0%03o\n", path,
-                    (unsigned)(st.st_mode & 0777), (unsigned)(st.st_mode & 0700));
-        else
-            rc = R_ESTORE;
+    if (stat(path, &st) != 0) {
+        /* new: nothing can hold a lock on it yet (another thread may just have made it) */
+        int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0)
+            close(fd);
+        return 0; /* when it cannot be made, sqlite3_open_v2 says why */
     }
-    close(fd);
-    if (rc)
+    if (!(st.st_mode & 077))
+        return 0;
+    if (chmod(path, st.st_mode & 0700) != 0) {
         fprintf(stderr, "roster: cannot make %s private to its owner\n", path);
-    return rc;
+        return R_ESTORE;
+    }
+    fprintf(stderr, "roster: %s was readable by others (mode %03o): now 0%03o\n", path,
+            (unsigned)(st.st_mode & 0777), (unsigned)(st.st_mode & 0700));
+    return 0;
 }
 
 int store_sqlite_open(const char *path, struct store_conn **out)
