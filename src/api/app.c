@@ -72,6 +72,22 @@ int api_rate_limit(struct http_request *req, const char *principal, struct http_
     return http_ratelimit_take(app->rl, principal, (long long)time(NULL), st) ? 0 : R_ELIMIT;
 }
 
+int api_auth_failed(struct http_request *req, struct http_response *resp)
+{
+    struct api_app *app = req->app;
+    if (!app || !app->authfail)
+        return 0;
+    char peer[HTTP_RL_PEER_KEY_MAX];
+    http_ratelimit_peer_key(req->peer, peer);
+    struct http_rl_state st;
+    long long now = (long long)time(NULL);
+    if (http_ratelimit_take(app->authfail, peer, now, &st))
+        return 0;
+    long long wait = st.reset > now ? st.reset - now : 1;
+    http_resp_header(resp, "Retry-After", arena_printf(req->arena, "%lld", wait));
+    return R_ELIMIT;
+}
+
 void api_json_begin(struct http_response *resp, int status, struct jw *w)
 {
     resp->status = status;

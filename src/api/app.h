@@ -10,8 +10,9 @@
 
 struct api_app {
     const char *store_url;
-    struct http_ratelimit *rl; /* NULL: rate limits off */
-    size_t expr_max_len;       /* filter/search expressions (bytes); 0: the parser's default */
+    struct http_ratelimit *rl;       /* NULL: rate limits off */
+    struct http_ratelimit *authfail; /* failed authentications per address; NULL: no brake */
+    size_t expr_max_len; /* filter/search expressions (bytes); 0: the parser's default */
 };
 
 /* One per worker thread: its own store connection (and, through it, its statements). */
@@ -33,6 +34,12 @@ int api_core_ctx(struct http_request *req, struct core_ctx *cx);
  * (its /64 for IPv6) when principal is NULL. 0 when allowed, R_ELIMIT when the window is
  * used up; st->limit == 0 when limits are off (no headers then). */
 int api_rate_limit(struct http_request *req, const char *principal, struct http_rl_state *st);
+
+/* Counts a failed authentication (credentials presented and refused) against the client's
+ * address. 0 while under the brake's budget (answer 401 as usual); R_ELIMIT when the address
+ * has failed too often in this window: answer 429 (Retry-After is set on resp). Successful
+ * calls never count, so an address's valid credentials keep working. */
+int api_auth_failed(struct http_request *req, struct http_response *resp);
 
 /* Starts a JSON response body with the status; write it with w, then api_json_end. */
 void api_json_begin(struct http_response *resp, int status, struct jw *w);

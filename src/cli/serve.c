@@ -81,6 +81,7 @@ int cli_serve(int argc, char **argv)
         {"json-depth", required_argument, NULL, 'J'},
         {"max-expression", required_argument, NULL, 'E'},
         {"rate-limit-window", required_argument, NULL, 'W'},
+        {"auth-fail-limit", required_argument, NULL, 'F'},
         {0, 0, 0, 0},
     };
     /* Every limit is explicit and configurable (DESIGN.md §6): flag, value, bounds. */
@@ -98,6 +99,8 @@ int cli_serve(int argc, char **argv)
         {'E', "--max-expression", 4096, 16, 1024 * 1024},
         /* for tests: shorter windows keep rate-limit tests to seconds */
         {'W', "--rate-limit-window", HTTP_RL_WINDOW_DEFAULT, 1, 3600},
+        /* failed authentications per client address and window (0: no brake) */
+        {'F', "--auth-fail-limit", 100, 0, 1000000},
     };
     const char *listen = getenv("ROSTER_LISTEN"), *store = NULL;
     const char *public_url = getenv("ROSTER_PUBLIC_URL");
@@ -124,6 +127,7 @@ int cli_serve(int argc, char **argv)
         case 'J':
         case 'E':
         case 'W':
+        case 'F':
             for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
                 struct limit *l = &limits[i];
                 if (l->opt != o)
@@ -169,7 +173,8 @@ int cli_serve(int argc, char **argv)
     status = 1;
     store_close(probe);
     app.rl = http_ratelimit_new((unsigned)rate, (unsigned)limits[7].value);
-    if (rate && !app.rl) {
+    app.authfail = http_ratelimit_new((unsigned)limits[8].value, (unsigned)limits[7].value);
+    if ((rate && !app.rl) || (limits[8].value && !app.authfail)) {
         fputs("roster serve: cannot start the rate limiter\n", stderr);
         goto out;
     }
@@ -221,6 +226,7 @@ out:
     if (srv)
         http_server_stop(srv);
     http_ratelimit_free(app.rl);
+    http_ratelimit_free(app.authfail);
     free(cert_pem);
     free(key_pem);
     return status;

@@ -25,6 +25,18 @@ static int asa_rate_limit(struct http_request *req, struct http_response *resp,
     return -1;
 }
 
+/* A credential check's failure: a refused credential counts against the address's brake
+ * (429 once it is spent), anything else is answered as it is. */
+static void asa_auth_error(struct http_request *req, struct http_response *resp, int rc)
+{
+    if (rc == R_EAUTH && api_auth_failed(req, resp)) {
+        asa_error(resp, 429, "too_many_requests",
+                  "too many failed authentications from this address: retry later", NULL);
+        return;
+    }
+    asa_core_error(resp, rc, NULL);
+}
+
 int asa_begin(struct http_request *req, struct http_response *resp, unsigned need_roles,
               struct asa_call *call)
 {
@@ -54,7 +66,7 @@ int asa_begin(struct http_request *req, struct http_response *resp, unsigned nee
     if (rc) {
         if (asa_rate_limit(req, resp, NULL))
             return -1;
-        asa_core_error(resp, rc, NULL);
+        asa_auth_error(req, resp, rc);
         return -1;
     }
     req->principal = call->who.p.user_name;
@@ -104,7 +116,7 @@ void asa_service_token(struct http_request *req, struct http_response *resp)
         rc = core_token_issue(&cx, http_route_param(req, 0), key_id, slice_from_cstr(secret),
                               &token, &exp);
     if (rc) {
-        asa_core_error(resp, rc, NULL);
+        asa_auth_error(req, resp, rc);
         return;
     }
     struct jw w;

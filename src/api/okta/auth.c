@@ -49,7 +49,12 @@ int okta_begin(struct http_request *req, struct http_response *resp, enum okta_n
     if (rc) {
         if (okta_rate_limit(req, resp, NULL))
             return -1;
-        okta_core_error(req, resp, rc == R_ENOTFOUND ? R_EAUTH : rc, NULL, NULL);
+        if (rc == R_ENOTFOUND)
+            rc = R_EAUTH;
+        /* a token presented and refused counts against the address's brake */
+        if (tok.n && rc == R_EAUTH && api_auth_failed(req, resp))
+            rc = R_ELIMIT;
+        okta_core_error(req, resp, rc, NULL, NULL);
         return -1;
     }
     req->principal = call->who.p.user_name;
