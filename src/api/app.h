@@ -8,10 +8,22 @@
 #include "http/http.h"
 #include "util/jw.h"
 
+#define API_MAX_PROXIES 16
+
+/* An address in network order: 4 bytes for IPv4 (IPv4-mapped IPv6 included), else 16. */
+struct api_addr {
+    unsigned char len;
+    unsigned char b[16];
+};
+
 struct api_app {
     const char *store_url;
     struct http_ratelimit *rl;       /* NULL: rate limits off */
     struct http_ratelimit *authfail; /* failed authentications per address; NULL: no brake */
+    /* the proxies whose X-Forwarded-For names the client (--trusted-proxy); none: the peer
+     * is the client */
+    struct api_addr proxies[API_MAX_PROXIES];
+    size_t nproxies;
     size_t expr_max_len; /* filter/search expressions (bytes); 0: the parser's default */
 };
 
@@ -30,9 +42,14 @@ void api_worker_fini(void *app, void *worker);
  * (the database was down when the thread started) tries again at most every 250 ms. */
 int api_core_ctx(struct http_request *req, struct core_ctx *cx);
 
+/* Parses "a.b.c.d", "v6", "[v6]" or any of them with ":port"; false when it is none. */
+bool api_addr_parse(const char *s, size_t n, struct api_addr *out);
+
 /* Counts this request in the rate-limit window of principal, or of the client's address
- * (its /64 for IPv6) when principal is NULL. 0 when allowed, R_ELIMIT when the window is
- * used up; st->limit == 0 when limits are off (no headers then). */
+ * (its /64 for IPv6) when principal is NULL. The client's address is the peer's, or, when
+ * the peer is a trusted proxy, the nearest address in X-Forwarded-For that is not one. 0 when
+ * allowed, R_ELIMIT when the window is used up; st->limit == 0 when limits are off (no headers
+ * then). */
 int api_rate_limit(struct http_request *req, const char *principal, struct http_rl_state *st);
 
 /* Counts a failed authentication (credentials presented and refused) against the client's

@@ -82,6 +82,7 @@ int cli_serve(int argc, char **argv)
         {"max-expression", required_argument, NULL, 'E'},
         {"rate-limit-window", required_argument, NULL, 'W'},
         {"auth-fail-limit", required_argument, NULL, 'F'},
+        {"trusted-proxy", required_argument, NULL, 'P'},
         {0, 0, 0, 0},
     };
     /* Every limit is explicit and configurable (DESIGN.md §6): flag, value, bounds. */
@@ -106,6 +107,8 @@ int cli_serve(int argc, char **argv)
     const char *public_url = getenv("ROSTER_PUBLIC_URL");
     const char *cert = NULL, *key = NULL;
     unsigned long long rate = 0;
+    struct api_addr proxies[API_MAX_PROXIES];
+    size_t nproxies = 0;
     bool access_log = true;
     int o;
     while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -140,6 +143,21 @@ int cli_serve(int argc, char **argv)
                 }
             }
             break;
+        case 'P':
+            /* ADDR[,ADDR…]; the flag may repeat */
+            for (const char *p = optarg; *p;) {
+                size_t n = strcspn(p, ",");
+                if (nproxies == API_MAX_PROXIES || !api_addr_parse(p, n, &proxies[nproxies])) {
+                    fprintf(stderr,
+                            "roster serve: --trusted-proxy takes up to %d IP addresses, "
+                            "comma-separated; got '%s'\n",
+                            API_MAX_PROXIES, optarg);
+                    return 2;
+                }
+                nproxies++;
+                p += n + (p[n] == ',');
+            }
+            break;
         case 'a': access_log = strcmp(optarg, "off") != 0; break;
         case 'c': cert = optarg; break;
         case 'k': key = optarg; break;
@@ -172,6 +190,8 @@ int cli_serve(int argc, char **argv)
         goto out;
     status = 1;
     store_close(probe);
+    memcpy(app.proxies, proxies, nproxies * sizeof(proxies[0]));
+    app.nproxies = nproxies;
     app.rl = http_ratelimit_new((unsigned)rate, (unsigned)limits[7].value);
     app.authfail = http_ratelimit_new((unsigned)limits[8].value, (unsigned)limits[7].value);
     if ((rate && !app.rl) || (limits[8].value && !app.authfail)) {

@@ -61,3 +61,39 @@ test('on by default: a burst of wrong API secrets is braked', async () => {
     d.cleanup();
   }
 });
+
+test('X-Forwarded-For names the client only when the peer is a --trusted-proxy', async () => {
+  const wrong = (srv, xff) => srv.asa('GET', 'groups', { token: 'wrong', headers: xff ? { 'X-Forwarded-For': xff } : {} });
+  // behind a trusted proxy (the test client on 127.0.0.1 plays it): one budget per client
+  const p = await startServer({ team: 'proxied', args: ['--auth-fail-limit', '3', '--trusted-proxy', '10.9.9.9,127.0.0.1'] });
+  try {
+    for (let i = 0; i < 3; i++) assertError(await wrong(p, '203.0.113.7'), 401);
+    assertError(await wrong(p, '203.0.113.7'), 429, 'too_many_requests');
+    // the nearest untrusted address counts: a chain through the other trusted proxy
+    assertError(await wrong(p, '203.0.113.7, 10.9.9.9'), 429, 'too_many_requests');
+    // another client behind the same proxy has a budget of its own
+    assertError(await wrong(p, '198.51.100.1'), 401);
+    assertError(await wrong(p, '[2001:db8::1]:4711'), 401);
+    // a client that forges the header cannot take another's place: the proxy appends the
+    // real address last, and that one is what counts
+    for (let i = 0; i < 3; i++) assertError(await wrong(p, `203.0.113.${50 + i}, 192.0.2.1`), 401);
+    assertError(await wrong(p, '203.0.113.99, 192.0.2.1'), 429, 'too_many_requests');
+  } finally {
+    await p.stop();
+    p.cleanup();
+  }
+  // from a peer that is not trusted the header is ignored: every guess is the peer's
+  const d = await startServer({ team: 'direct', args: ['--auth-fail-limit', '3'] });
+  try {
+    for (let i = 0; i < 3; i++) assertError(await wrong(d, `198.51.100.${i}`), 401);
+    assertError(await wrong(d, '198.51.100.200'), 429, 'too_many_requests');
+  } finally {
+    await d.stop();
+    d.cleanup();
+  }
+  // a bad --trusted-proxy is refused at start
+  const { runCli } = await import('./lib/server.mjs');
+  const bad = await runCli(['serve', '--trusted-proxy', 'proxy.example', '--listen', '127.0.0.1:0']);
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /--trusted-proxy takes/);
+});
