@@ -12,14 +12,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     json_t *j = NULL;
-    int rc = http_parse_json((struct slice){(const char *)data, size}, 32, &j);
+    int rc = http_parse_json((struct slice){(const char *)data, size}, 32, 0, &j);
     if ((rc == 0) != (j != NULL))
         abort();
     if (j) {
         /* what was accepted serialises and parses back */
         char *s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
         json_t *k = NULL;
-        if (!s || http_parse_json(slice_from_cstr(s), 33, &k) != 0 || !json_equal(j, k))
+        if (!s || http_parse_json(slice_from_cstr(s), 33, 0, &k) != 0 || !json_equal(j, k))
             abort();
         json_decref(k);
         free(s);

@@ -63,8 +63,11 @@ struct http_request {
     size_t nsegs;
     struct http_param params[HTTP_MAX_PARAMS]; /* decoded; identical key+value pairs once */
     size_t nparams;
-    struct slice body;      /* raw body bytes (arena) */
-    json_t *json;           /* parsed body, or NULL when the body is empty; freed by the layer */
+    struct slice body; /* raw body bytes (arena) */
+    /* the parsed body, or NULL when the body is empty; parsed by http_body_json (the dialect
+     * calls it once the caller is authenticated, so no one unauthenticated makes Roster
+     * parse a body); freed by the layer */
+    json_t *json;
     const char *request_id; /* 32 lowercase hex chars */
     const char *base_url;   /* "--public-url" or "http(s)://" + Host; no trailing '/' */
     const char *peer;       /* "ip:port" */
@@ -74,6 +77,10 @@ struct http_request {
     void *app;             /* application context given to http_server_start */
     void *worker;          /* per-thread context (see http_worker_ctx) */
     const char *principal; /* set by the dialect after auth, for the access log */
+    /* for http_body_json: the dialect that renders its errors, the limits, its state */
+    const struct http_dialect *dialect;
+    size_t json_max_depth, json_max_items;
+    int json_state; /* 0 not parsed, 1 parsed (or empty), -1 refused */
 };
 
 struct http_response {
@@ -123,6 +130,10 @@ struct http_dialect {
     void (*finish)(struct http_request *req, struct http_response *resp);
 };
 
+/* Parses the request body as JSON into req->json (NULL for an empty body), once: 0, or -1
+ * after answering 400 in the dialect's format. Dialects call it after authentication. */
+int http_body_json(struct http_request *req, struct http_response *resp);
+
 /* ---- pure parsers (no I/O, no globals): unit-tested and fuzzed ---- */
 
 /* Splits a raw path into decoded segments: accepts a doubled leading "//" and one trailing
@@ -137,9 +148,11 @@ int http_parse_query(struct arena *a, struct slice raw, struct http_param *param
 /* Returns true when a body with this Content-Type (may be NULL) is to be parsed as JSON:
  * application/json (any case, any parameters), missing, or application/x-www-form-urlencoded. */
 bool http_media_type_is_json(const char *content_type);
+/* The default bound on a body's containers and members (max_items 0). */
+#define HTTP_JSON_MAX_ITEMS 20000
 /* Strict JSON: rejects duplicate keys, invalid UTF-8, depth > max_depth, trailing garbage.
  * On success *out is a new reference the caller frees with json_decref. */
-int http_parse_json(struct slice body, size_t max_depth, json_t **out);
+int http_parse_json(struct slice body, size_t max_depth, size_t max_items, json_t **out);
 /* Percent-encodes s for a URL path segment or query value into b. */
 int http_url_encode(struct buf *b, struct slice s);
 /* Matches decoded segments against a route pattern, filling params; true on match. */

@@ -142,10 +142,12 @@ bool http_media_type_is_json(const char *content_type)
            slice_eq_nocase(type, SLICE_LIT("application/x-www-form-urlencoded"));
 }
 
-/* Nesting depth of JSON text, counting [ and { outside strings; -1 on a NUL byte. */
-static int json_depth_ok(struct slice body, size_t max_depth)
+/* Whether JSON text nests at most max_depth deep (counting [ and { outside strings) and holds
+ * at most max_items containers and members (counting [, { and , outside strings): what a
+ * parse will allocate is bounded by the count, not only by the bytes. 0 on a NUL byte. */
+static int json_depth_ok(struct slice body, size_t max_depth, size_t max_items)
 {
-    size_t depth = 0;
+    size_t depth = 0, items = 0;
     bool in_str = false, esc = false;
     for (size_t i = 0; i < body.n; i++) {
         char c = body.p[i];
@@ -161,7 +163,10 @@ static int json_depth_ok(struct slice body, size_t max_depth)
         } else if (c == '"') {
             in_str = true;
         } else if (c == '[' || c == '{') {
-            if (++depth > max_depth)
+            if (++depth > max_depth || ++items > max_items)
+                return 0;
+        } else if (c == ',') {
+            if (++items > max_items)
                 return 0;
         } else if ((c == ']' || c == '}') && depth) {
             depth--;
@@ -170,10 +175,10 @@ static int json_depth_ok(struct slice body, size_t max_depth)
     return 1;
 }
 
-int http_parse_json(struct slice body, size_t max_depth, json_t **out)
+int http_parse_json(struct slice body, size_t max_depth, size_t max_items, json_t **out)
 {
     *out = NULL;
-    if (!json_depth_ok(body, max_depth))
+    if (!json_depth_ok(body, max_depth, max_items ? max_items : HTTP_JSON_MAX_ITEMS))
         return R_EINVAL;
     json_error_t err;
     json_t *j =

@@ -83,9 +83,11 @@ static const char *input_err_message(enum http_input_err kind)
     }
 }
 
-static void respond_error_with(const struct http_dialect *d, struct http_request *req,
+/* Renders an input error through the dialect; finish: then the dialect's finish hook (not
+ * when a handler answers it: the router calls the hook after every handler). */
+static void render_input_error(const struct http_dialect *d, struct http_request *req,
                                struct http_response *resp, enum http_input_err kind,
-                               const char *message, const char *allow)
+                               const char *message, const char *allow, bool finish)
 {
     buf_free(&resp->body);
     http__resp_init(resp);
@@ -101,8 +103,15 @@ static void respond_error_with(const struct http_dialect *d, struct http_request
     }
     if (allow)
         http_resp_header(resp, "Allow", allow);
-    if (d && d->finish)
+    if (finish && d && d->finish)
         d->finish(req, resp);
+}
+
+static void respond_error_with(const struct http_dialect *d, struct http_request *req,
+                               struct http_response *resp, enum http_input_err kind,
+                               const char *message, const char *allow)
+{
+    render_input_error(d, req, resp, kind, message, allow, true);
 }
 
 void http__respond_error(const struct http_dialect *d, struct http_request *req,
@@ -295,11 +304,9 @@ void http__dispatch(const struct http_dialect *d, struct http_request *req,
             http__respond_error(d, req, resp, HTTP_IN_MEDIA_TYPE, NULL);
             return;
         }
-        if (http_parse_json(req->body, json_max_depth, &req->json)) {
-            http__respond_error(d, req, resp, HTTP_IN_BAD_JSON, NULL);
-            return;
-        }
     }
+    req->dialect = d;
+    req->json_max_depth = json_max_depth;
 
     resp->status = 200;
     route->handler(req, resp);
@@ -309,6 +316,21 @@ void http__dispatch(const struct http_dialect *d, struct http_request *req,
     }
     if (d->finish)
         d->finish(req, resp);
+}
+
+int http_body_json(struct http_request *req, struct http_response *resp)
+{
+    if (req->json_state)
+        return req->json_state < 0 ? -1 : 0;
+    req->json_state = 1;
+    if (body_is_blank(req->body))
+        return 0;
+    if (http_parse_json(req->body, req->json_max_depth, req->json_max_items, &req->json)) {
+        req->json_state = -1;
+        render_input_error(req->dialect, req, resp, HTTP_IN_BAD_JSON, NULL, NULL, false);
+        return -1;
+    }
+    return 0;
 }
 
 const char *http_route_param(struct http_request *req, size_t i)

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -335,13 +336,20 @@ static const char *make_base_url(struct http_server *s, struct net_req *r,
     return arena_printf(&r->arena, "%s://%s", s->tls ? "https" : "http", host);
 }
 
+/* A request that held this much (body, parse, response) gives the memory back to the system
+ * when it ends, so a burst of big bodies does not leave the process that much larger. */
+#define NET_TRIM_AFTER (256 * 1024)
+
 static void req_free(struct net_req *r)
 {
+    bool big = r->body.cap + r->resp.body.cap >= NET_TRIM_AFTER;
     json_decref(r->req.json);
     buf_free(&r->body);
     buf_free(&r->resp.body);
     arena_free(&r->arena);
     free(r);
+    if (big)
+        malloc_trim(0);
 }
 
 static struct net_req *req_new(struct http_server *s, struct MHD_Connection *conn, const char *uri)

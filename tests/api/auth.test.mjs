@@ -118,7 +118,9 @@ test('the auth scheme is case-insensitive ("bearer", "BEARER")', async () => {
 });
 
 test('service_token: oversized or odd credentials → 400/401, never 5xx', async () => {
-  assertError(await tokenReq({ key_id: s.creds.key_id, key_secret: 'x'.repeat(10000) }), [400, 401]);
+  // a body past 4 KiB is refused before it is parsed (the credentials are the body)
+  assertError(await tokenReq({ key_id: s.creds.key_id, key_secret: 'x'.repeat(10000) }), 413);
+  assertError(await tokenReq({ key_id: s.creds.key_id, key_secret: 'x'.repeat(1000) }), [400, 401]);
   assertError(await tokenReq({ key_id: 'not-a-uuid', key_secret: s.creds.key_secret }), [400, 401]);
   assertError(await tokenReq({ key_id: s.creds.key_id, key_secret: '' }), [400, 401]);
   assertError(await tokenReq({ key_id: s.creds.key_id.toUpperCase(), key_secret: `${s.creds.key_secret}x` }), [400, 401]);

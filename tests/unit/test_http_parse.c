@@ -195,7 +195,7 @@ static void test_media_type(void **state)
 static int json(const char *s, size_t depth)
 {
     json_t *j = NULL;
-    int rc = http_parse_json(slice_from_cstr(s), depth, &j);
+    int rc = http_parse_json(slice_from_cstr(s), depth, 0, &j);
     assert_true(rc == 0 ? j != NULL : j == NULL);
     json_decref(j);
     return rc;
@@ -235,7 +235,7 @@ static void test_json(void **state)
 
     /* a NUL byte inside the body */
     json_t *j = NULL;
-    assert_int_not_equal(http_parse_json((struct slice){"{}\0", 3}, 32, &j), 0);
+    assert_int_not_equal(http_parse_json((struct slice){"{}\0", 3}, 32, 0, &j), 0);
     assert_null(j);
 }
 

@@ -40,6 +40,8 @@ static void h_echo(struct http_request *req, struct http_response *resp)
 
 static void h_post(struct http_request *req, struct http_response *resp)
 {
+    if (http_body_json(req, resp))
+        return; /* the dialect's 400 */
     if (!req->json) {
         resp->status = 422;
         buf_append_str(&resp->body, "{\"error\":\"no body\"}");

@@ -4,6 +4,8 @@
 #include "api/asa/asa.h"
 #include "util/err.h"
 
+#define ASA_TOKEN_BODY_MAX 4096
+
 /* Counts the request against principal's window (NULL: the client's address); writes the
  * X-RateLimit-* headers. -1 when the window is used up (429 written). */
 static int asa_rate_limit(struct http_request *req, struct http_response *resp,
@@ -78,7 +80,8 @@ int asa_begin(struct http_request *req, struct http_response *resp, unsigned nee
     }
     call->team.id = call->who.p.team_id;
     call->team.name = call->who.p.team_name;
-    return 0;
+    /* the body is parsed only now, for a caller known and allowed */
+    return http_body_json(req, resp);
 }
 
 void asa_service_token(struct http_request *req, struct http_response *resp)
@@ -89,6 +92,12 @@ void asa_service_token(struct http_request *req, struct http_response *resp)
     int64_t exp = 0;
     if (asa_rate_limit(req, resp, NULL))
         return;
+    /* the credentials are the body: an unauthenticated caller gets a small one parsed */
+    if (req->body.n > ASA_TOKEN_BODY_MAX) {
+        asa_error(resp, 413, "invalid_request", "a service_token request body is at most 4 KiB",
+                  NULL);
+        return;
+    }
     json_t *body = asa_body_object(req, resp);
     if (!body)
         return;

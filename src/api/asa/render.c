@@ -85,6 +85,8 @@ void asa_list_end(struct http_response *resp, struct jw *w)
 
 json_t *asa_body_object(struct http_request *req, struct http_response *resp)
 {
+    if (http_body_json(req, resp))
+        return NULL;
     if (!req->json || !json_is_object(req->json)) {
         asa_error(resp, 400, "invalid_request", "the request body must be a JSON object", NULL);
         return NULL;

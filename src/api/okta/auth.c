@@ -68,5 +68,6 @@ int okta_begin(struct http_request *req, struct http_response *resp, enum okta_n
     }
     call->team.id = call->who.p.team_id;
     call->team.name = call->who.p.team_name;
-    return 0;
+    /* the body is parsed only now, for a caller known and allowed */
+    return http_body_json(req, resp);
 }

@@ -103,6 +103,8 @@ static void send_user(struct http_request *req, struct http_response *resp,
 
 static json_t *body_object(struct http_request *req, struct http_response *resp)
 {
+    if (http_body_json(req, resp))
+        return NULL;
     if (!req->json || !json_is_object(req->json)) {
         okta_error(req, resp, 400, "E0000003", "The request body was not well-formed.", NULL);
         return NULL;
