@@ -36,6 +36,7 @@ enum http_input_err {
     HTTP_IN_INTERNAL,        /* out of memory etc: 500 */
     HTTP_IN_BAD_REQUEST,     /* malformed request (HTTP/1.1 without Host): 400 */
     HTTP_IN_HEADERS_TOO_BIG, /* request headers over the limit: 431 */
+    HTTP_IN_BAD_HEADER,      /* a header name or value holding NUL, CR or LF: 400 */
 };
 
 #define HTTP_MAX_SEGS 16

@@ -60,7 +60,8 @@ int http__input_err_status(enum http_input_err kind)
     case HTTP_IN_BAD_JSON:
     case HTTP_IN_BAD_PATH:
     case HTTP_IN_BAD_QUERY:
-    case HTTP_IN_BAD_REQUEST: return 400;
+    case HTTP_IN_BAD_REQUEST:
+    case HTTP_IN_BAD_HEADER: return 400;
     case HTTP_IN_HEADERS_TOO_BIG: return 431;
     case HTTP_IN_TOO_BIG: return 413;
     default: return 500;
@@ -79,6 +80,7 @@ static const char *input_err_message(enum http_input_err kind)
     case HTTP_IN_TOO_BIG: return "The request body is too large";
     case HTTP_IN_BAD_REQUEST: return "Malformed request: HTTP/1.1 needs a Host header";
     case HTTP_IN_HEADERS_TOO_BIG: return "The request headers are too large";
+    case HTTP_IN_BAD_HEADER: return "A request header holds a NUL, CR or LF byte";
     default: return "Internal server error";
     }
 }

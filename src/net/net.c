@@ -457,7 +457,25 @@ static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const
     return MHD_YES;
 }
 
-/* Checks what MHD accepts but we do not: header volume and HTTP/1.1 without Host. */
+/* A header whose name or value holds a NUL (the value then has more bytes than its C string
+ * shows: what follows the NUL would be cut off unseen), a CR or an LF. */
+static enum MHD_Result find_bad_header_byte(void *cls, enum MHD_ValueKind kind, const char *key,
+                                            size_t key_size, const char *value, size_t value_size)
+{
+    (void)kind;
+    bool *bad = cls;
+    if ((key && (strnlen(key, key_size) != key_size || memchr(key, '\r', key_size) ||
+                 memchr(key, '\n', key_size))) ||
+        (value && (strnlen(value, value_size) != value_size || memchr(value, '\r', value_size) ||
+                   memchr(value, '\n', value_size)))) {
+        *bad = true;
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+/* Checks what MHD accepts but we do not: header volume, NUL/CR/LF bytes in headers, and
+ * HTTP/1.1 without Host. */
 static enum http_input_err check_headers(struct http_server *s, struct MHD_Connection *conn,
                                          const char *version)
 {
@@ -465,6 +483,10 @@ static enum http_input_err check_headers(struct http_server *s, struct MHD_Conne
     MHD_get_connection_values(conn, MHD_HEADER_KIND, add_header_size, &total);
     if (total > s->cfg.max_header)
         return HTTP_IN_HEADERS_TOO_BIG;
+    bool bad = false;
+    MHD_get_connection_values_n(conn, MHD_HEADER_KIND, find_bad_header_byte, &bad);
+    if (bad)
+        return HTTP_IN_BAD_HEADER;
     if (version && strcmp(version, MHD_HTTP_VERSION_1_1) == 0 &&
         !MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST))
         return HTTP_IN_BAD_REQUEST;
