@@ -82,6 +82,7 @@ int cli_serve(int argc, char **argv)
         {"max-expression", required_argument, NULL, 'E'},
         {"rate-limit-window", required_argument, NULL, 'W'},
         {"auth-fail-limit", required_argument, NULL, 'F'},
+        {"max-target", required_argument, NULL, 'G'},
         {"trusted-proxy", required_argument, NULL, 'P'},
         {0, 0, 0, 0},
     };
@@ -102,6 +103,7 @@ int cli_serve(int argc, char **argv)
         {'W', "--rate-limit-window", HTTP_RL_WINDOW_DEFAULT, 1, 3600},
         /* failed authentications per client address and window (0: no brake) */
         {'F', "--auth-fail-limit", 100, 0, 1000000},
+        {'G', "--max-target", 16 * 1024, 256, 1024 * 1024},
     };
     const char *listen = getenv("ROSTER_LISTEN"), *store = NULL;
     const char *public_url = getenv("ROSTER_PUBLIC_URL");
@@ -131,6 +133,7 @@ int cli_serve(int argc, char **argv)
         case 'E':
         case 'W':
         case 'F':
+        case 'G':
             for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
                 struct limit *l = &limits[i];
                 if (l->opt != o)
@@ -213,6 +216,7 @@ int cli_serve(int argc, char **argv)
         .threads = (unsigned)limits[0].value,
         .max_body = (size_t)limits[1].value,
         .max_header = (size_t)limits[2].value,
+        .max_target = (size_t)limits[9].value,
         .max_connections = (unsigned)limits[3].value,
         .idle_timeout = (unsigned)limits[4].value,
         .json_max_depth = (size_t)limits[5].value,

@@ -37,6 +37,7 @@ enum http_input_err {
     HTTP_IN_BAD_REQUEST,     /* malformed request (HTTP/1.1 without Host): 400 */
     HTTP_IN_HEADERS_TOO_BIG, /* request headers over the limit: 431 */
     HTTP_IN_BAD_HEADER,      /* a header name or value holding NUL, CR or LF: 400 */
+    HTTP_IN_TARGET_TOO_LONG, /* request target (path and query) over the limit: 414 */
 };
 
 #define HTTP_MAX_SEGS 16
@@ -192,10 +193,11 @@ struct http_config {
     const char *public_url;  /* may be NULL */
     unsigned threads;        /* worker threads; 0 = number of cores (at least 2) */
     size_t max_body;         /* bytes; default 1 MiB → 413 beyond */
-    size_t max_header;       /* bytes of request headers; → 431 (JSON) beyond. Headers far past
-                              * it (over 4x, at least 128 KiB) exhaust libmicrohttpd's
-                              * connection memory and get its own plain 431 page */
-    unsigned idle_timeout;   /* seconds */
+    size_t max_target;     /* bytes of the request target (path + query); default 16 KiB → 414 */
+    size_t max_header;     /* bytes of request headers; → 431 (JSON) beyond. Headers far past
+                            * it (over 4x, at least 128 KiB) exhaust libmicrohttpd's
+                            * connection memory and get its own plain 431 page */
+    unsigned idle_timeout; /* seconds */
     unsigned max_connections;
     size_t json_max_depth; /* default 32 */
     bool access_log;

@@ -63,6 +63,7 @@ int http__input_err_status(enum http_input_err kind)
     case HTTP_IN_BAD_REQUEST:
     case HTTP_IN_BAD_HEADER: return 400;
     case HTTP_IN_HEADERS_TOO_BIG: return 431;
+    case HTTP_IN_TARGET_TOO_LONG: return 414;
     case HTTP_IN_TOO_BIG: return 413;
     default: return 500;
     }
@@ -81,6 +82,7 @@ static const char *input_err_message(enum http_input_err kind)
     case HTTP_IN_BAD_REQUEST: return "Malformed request: HTTP/1.1 needs a Host header";
     case HTTP_IN_HEADERS_TOO_BIG: return "The request headers are too large";
     case HTTP_IN_BAD_HEADER: return "A request header holds a NUL, CR or LF byte";
+    case HTTP_IN_TARGET_TOO_LONG: return "The request target (path and query) is too long";
     default: return "Internal server error";
     }
 }

@@ -523,7 +523,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_YES;
         }
         r->input_err = http__prepare(&r->req, r->target, s->dialects, s->ndialects, &r->dialect);
-        enum http_input_err herr = check_headers(s, conn, version);
+        enum http_input_err herr = r->target.n > s->cfg.max_target
+                                       ? HTTP_IN_TARGET_TOO_LONG
+                                       : check_headers(s, conn, version);
         if (herr) {
             r->too_big = true; /* answered now; the body, if any, is discarded */
             return respond_error(r, conn, herr);
@@ -697,6 +699,8 @@ struct http_server *http_server_start(const struct http_config *cfg,
         s->cfg.max_body = 1u << 20;
     if (!s->cfg.max_header)
         s->cfg.max_header = 32u << 10;
+    if (!s->cfg.max_target)
+        s->cfg.max_target = 16u << 10;
     if (!s->cfg.idle_timeout)
         s->cfg.idle_timeout = 30;
     if (!s->cfg.max_connections)
