@@ -38,6 +38,8 @@ enum http_input_err {
     HTTP_IN_HEADERS_TOO_BIG, /* request headers over the limit: 431 */
     HTTP_IN_BAD_HEADER,      /* a header name or value holding NUL, CR or LF: 400 */
     HTTP_IN_TARGET_TOO_LONG, /* request target (path and query) over the limit: 414 */
+    HTTP_IN_BAD_FRAMING,     /* body framing open to smuggling (RFC 9112 §6): 400, closed */
+    HTTP_IN_CODING,          /* a transfer coding Roster does not implement: 501, closed */
 };
 
 #define HTTP_MAX_SEGS 16

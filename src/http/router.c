@@ -64,6 +64,8 @@ int http__input_err_status(enum http_input_err kind)
     case HTTP_IN_BAD_HEADER: return 400;
     case HTTP_IN_HEADERS_TOO_BIG: return 431;
     case HTTP_IN_TARGET_TOO_LONG: return 414;
+    case HTTP_IN_BAD_FRAMING: return 400;
+    case HTTP_IN_CODING: return 501;
     case HTTP_IN_TOO_BIG: return 413;
     default: return 500;
     }
@@ -83,6 +85,10 @@ static const char *input_err_message(enum http_input_err kind)
     case HTTP_IN_HEADERS_TOO_BIG: return "The request headers are too large";
     case HTTP_IN_BAD_HEADER: return "A request header holds a NUL, CR or LF byte";
     case HTTP_IN_TARGET_TOO_LONG: return "The request target (path and query) is too long";
+    case HTTP_IN_BAD_FRAMING:
+        return "The body's framing is ambiguous: Transfer-Encoding with Content-Length, "
+               "Content-Lengths that differ, or a last transfer coding other than chunked";
+    case HTTP_IN_CODING: return "The request's transfer coding is not implemented (only chunked)";
     default: return "Internal server error";
     }
 }

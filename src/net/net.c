@@ -474,6 +474,82 @@ static enum MHD_Result find_bad_header_byte(void *cls, enum MHD_ValueKind kind, 
     return MHD_YES;
 }
 
+static struct slice trim_ows(struct slice c)
+{
+    while (c.n && (c.p[0] == ' ' || c.p[0] == '\t')) {
+        c.p++;
+        c.n--;
+    }
+    while (c.n && (c.p[c.n - 1] == ' ' || c.p[c.n - 1] == '\t'))
+        c.n--;
+    return c;
+}
+
+/* The framing of the body, every Content-Length and Transfer-Encoding header seen. */
+struct framing {
+    int lengths; /* Content-Length headers */
+    bool lengths_differ;
+    const char *length; /* the first one's value */
+    int codings;        /* transfer codings, over every Transfer-Encoding header */
+    bool last_chunked;  /* the last coding is chunked */
+    bool other;         /* a coding other than chunked appears */
+    bool bad;           /* an empty coding, or chunked before the last */
+};
+
+static enum MHD_Result add_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    (void)kind;
+    struct framing *f = cls;
+    if (!key || !value)
+        return MHD_YES;
+    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+        if (f->lengths++ && strcmp(f->length, value) != 0)
+            f->lengths_differ = true;
+        if (!f->length)
+            f->length = value;
+    } else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+        /* a comma-separated list of codings, each maybe with parameters */
+        for (const char *p = value;;) {
+            size_t n = strcspn(p, ",");
+            struct slice c = trim_ows((struct slice){p, n});
+            size_t semi = 0;
+            while (semi < c.n && c.p[semi] != ';')
+                semi++;
+            c = trim_ows((struct slice){c.p, semi});
+            if (!c.n) {
+                f->bad = true;
+            } else {
+                if (f->last_chunked)
+                    f->bad = true; /* chunked must be last (RFC 9112 §6.1) */
+                f->last_chunked = slice_eq_nocase(c, SLICE_LIT("chunked"));
+                if (!f->last_chunked)
+                    f->other = true;
+                f->codings++;
+            }
+            if (!p[n])
+                break;
+            p += n + 1;
+        }
+    }
+    return MHD_YES;
+}
+
+/* RFC 9112 §6: a body framed two ways, or not ending in chunked, is refused (400) before any
+ * of it is read; a coding other than chunked under a final chunked is not implemented (501).
+ * Either answer closes the connection: nothing after the headers can be trusted to be the
+ * next request. */
+static enum http_input_err check_framing(struct MHD_Connection *conn)
+{
+    struct framing f = {0};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, add_framing, &f);
+    if (f.lengths_differ || (f.codings && f.lengths) || f.bad || (f.codings && !f.last_chunked))
+        return HTTP_IN_BAD_FRAMING;
+    if (f.codings && f.other)
+        return HTTP_IN_CODING;
+    return 0;
+}
+
 /* Checks what MHD accepts but we do not: header volume, NUL/CR/LF bytes in headers, and
  * HTTP/1.1 without Host. */
 static enum http_input_err check_headers(struct http_server *s, struct MHD_Connection *conn,
@@ -523,9 +599,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return MHD_YES;
         }
         r->input_err = http__prepare(&r->req, r->target, s->dialects, s->ndialects, &r->dialect);
-        enum http_input_err herr = r->target.n > s->cfg.max_target
-                                       ? HTTP_IN_TARGET_TOO_LONG
-                                       : check_headers(s, conn, version);
+        enum http_input_err herr = check_framing(conn);
+        if (herr) {
+            r->too_big = true; /* answered now; the connection closes after it */
+            http__respond_error(r->dialect, &r->req, &r->resp, herr, NULL);
+            http_resp_header(&r->resp, "Connection", "close");
+            return send_response(r, conn);
+        }
+        herr = r->target.n > s->cfg.max_target ? HTTP_IN_TARGET_TOO_LONG
+                                               : check_headers(s, conn, version);
         if (herr) {
             r->too_big = true; /* answered now; the body, if any, is discarded */
             return respond_error(r, conn, herr);

@@ -38,9 +38,9 @@ test('other methods on /openapi.json get 405 in the ASA error format', async () 
 
 // What the HTTP layer answers before a handler runs (router.c, net.c): each operation says so.
 const LAYER = {
-  asa: ['400', '413', '414', '415', '429', '431', '500', '503'],
-  okta: ['400', '413', '414', '429', '431', '500', '503'],
-  meta: ['400', '413', '414', '415', '431', '500'],
+  asa: ['400', '413', '414', '415', '429', '431', '500', '501', '503'],
+  okta: ['400', '413', '414', '429', '431', '500', '501', '503'],
+  meta: ['400', '413', '414', '415', '431', '500', '501'],
 };
 
 test('every operation documents the HTTP layer\'s statuses, an id, a tag and its security', async () => {

@@ -71,6 +71,10 @@ void asa_render_input_error(struct http_request *req, struct http_response *resp
         asa_error(resp, 431, "invalid_request", message ? message : "request headers too large",
                   NULL);
         break;
+    case HTTP_IN_CODING:
+        asa_error(resp, 501, "invalid_request",
+                  message ? message : "transfer coding not implemented", NULL);
+        break;
     case HTTP_IN_TARGET_TOO_LONG:
         asa_error(resp, 414, "invalid_request", message ? message : "request target too long",
                   NULL);

@@ -97,6 +97,10 @@ void okta_render_input_error(struct http_request *req, struct http_response *res
         okta_error(req, resp, 431, "E0000002", "The request was not valid: headers too large",
                    NULL);
         break;
+    case HTTP_IN_CODING:
+        okta_error(req, resp, 501, "E0000002",
+                   "The request was not valid: transfer coding not implemented", NULL);
+        break;
     case HTTP_IN_TARGET_TOO_LONG:
         okta_error(req, resp, 414, "E0000002", "The request was not valid: request target too long",
                    NULL);
