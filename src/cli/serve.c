@@ -83,6 +83,7 @@ int cli_serve(int argc, char **argv)
         {"rate-limit-window", required_argument, NULL, 'W'},
         {"auth-fail-limit", required_argument, NULL, 'F'},
         {"max-target", required_argument, NULL, 'G'},
+        {"max-connections-per-address", required_argument, NULL, 'A'},
         {"trusted-proxy", required_argument, NULL, 'P'},
         {0, 0, 0, 0},
     };
@@ -104,6 +105,8 @@ int cli_serve(int argc, char **argv)
         /* failed authentications per client address and window (0: no brake) */
         {'F', "--auth-fail-limit", 100, 0, 1000000},
         {'G', "--max-target", 16 * 1024, 256, 1024 * 1024},
+        /* 0: no cap */
+        {'A', "--max-connections-per-address", 256, 0, 1000000},
     };
     const char *listen = getenv("ROSTER_LISTEN"), *store = NULL;
     const char *public_url = getenv("ROSTER_PUBLIC_URL");
@@ -134,6 +137,7 @@ int cli_serve(int argc, char **argv)
         case 'W':
         case 'F':
         case 'G':
+        case 'A':
             for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
                 struct limit *l = &limits[i];
                 if (l->opt != o)
@@ -218,6 +222,7 @@ int cli_serve(int argc, char **argv)
         .max_header = (size_t)limits[2].value,
         .max_target = (size_t)limits[9].value,
         .max_connections = (unsigned)limits[3].value,
+        .max_per_address = (unsigned)limits[10].value,
         .idle_timeout = (unsigned)limits[4].value,
         .json_max_depth = (size_t)limits[5].value,
         .access_log = access_log,

@@ -201,7 +201,8 @@ struct http_config {
                             * connection memory and get its own plain 431 page */
     unsigned idle_timeout; /* seconds */
     unsigned max_connections;
-    size_t json_max_depth; /* default 32 */
+    unsigned max_per_address; /* connections from one client address; 0: no cap */
+    size_t json_max_depth;    /* default 32 */
     bool access_log;
     const char *tls_cert_pem; /* contents, not paths; both NULL for plain HTTP */
     const char *tls_key_pem;

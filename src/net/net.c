@@ -866,7 +866,7 @@ struct http_server *http_server_start(const struct http_config *cfg,
         flags |= MHD_USE_IPv6;
     if (s->tls)
         flags |= MHD_USE_TLS;
-    struct MHD_OptionItem extra[8];
+    struct MHD_OptionItem extra[12];
     size_t ne = 0;
     if (threads > 1)
         extra[ne++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, threads, NULL};
@@ -876,6 +876,10 @@ struct http_server *http_server_start(const struct http_config *cfg,
         extra[ne++] =
             (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)cfg->tls_key_pem};
     }
+    /* one address cannot take every connection slot (a slowloris from one host) */
+    if (s->cfg.max_per_address)
+        extra[ne++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                                              (intptr_t)s->cfg.max_per_address, NULL};
     extra[ne++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 
     s->mhd = MHD_start_daemon(
